@@ -1,0 +1,75 @@
+namespace Sentinel.Contracts;
+
+public static class MonitorStatuses
+{
+    public const string New = "new";
+    public const string Up = "up";
+    public const string Down = "down";
+    public const string Paused = "paused";
+}
+
+public static class NotificationEvents
+{
+    public const string Down = "down";
+    public const string Up = "up";
+}
+
+/// Published by Alert-Evaluation when a monitor's status flips. ChangedAt orders them.
+public sealed record MonitorStatusChanged(
+    Guid MonitorId,
+    Guid TenantId,
+    string Status,
+    string PreviousStatus,
+    Guid? IncidentId,
+    string? Error,
+    DateTimeOffset ChangedAt);
+
+public sealed record IncidentOpened(
+    Guid IncidentId,
+    Guid MonitorId,
+    Guid TenantId,
+    string MonitorName,
+    string? Error,
+    DateTimeOffset FirstFailureAt,
+    DateTimeOffset OpenedAt);
+
+public sealed record IncidentResolved(
+    Guid IncidentId,
+    Guid MonitorId,
+    Guid TenantId,
+    DateTimeOffset OpenedAt,
+    DateTimeOffset ResolvedAt);
+
+/// Command to Delivery: tell one channel about one incident event. NotificationId is derived from
+/// (IncidentId, Event, ChannelId), so Delivery sends each notification once however often it arrives.
+public sealed record SendNotification(
+    Guid NotificationId,
+    Guid TenantId,
+    Guid ChannelId,
+    Guid IncidentId,
+    Guid MonitorId,
+    string MonitorName,
+    string Event,
+    string Status,
+    string? Error,
+    string? CustomMessage,
+    DateTimeOffset FirstFailureAt,
+    DateTimeOffset? ResolvedAt,
+    DateTimeOffset OccurredAt);
+
+public sealed record NotificationDelivered(
+    Guid NotificationId,
+    Guid ChannelId,
+    Guid IncidentId,
+    Guid TenantId,
+    int Attempts,
+    DateTimeOffset DeliveredAt);
+
+public sealed record NotificationFailed(
+    Guid NotificationId,
+    Guid ChannelId,
+    Guid IncidentId,
+    Guid TenantId,
+    int Attempts,
+    string Error,
+    DateTimeOffset FailedAt);

@@ -1,0 +1,48 @@
+namespace Sentinel.Contracts;
+
+// Catalog events: published by the Gateway through its outbox, carrying the whole state their consumers keep.
+// Version grows with every change of one object; a consumer ignores an event whose Version it has already seen.
+
+/// What an HTTP check needs. Null members fall back to the documented defaults.
+public sealed record HttpCheckSpec(
+    string Url,
+    string Method,
+    IReadOnlyDictionary<string, string> Headers,
+    string? Body,
+    IReadOnlyList<string> ExpectedStatus,
+    bool FollowRedirects,
+    bool IgnoreTls);
+
+public sealed record MonitorUpserted(
+    Guid MonitorId,
+    Guid TenantId,
+    long Version,
+    string Name,
+    string Type,
+    int IntervalSeconds,
+    int TimeoutSeconds,
+    bool Paused,
+    int FailureThreshold,
+    int RecoveryThreshold,
+    IReadOnlyList<Guid> ChannelIds,
+    bool AlertOnRecovery,
+    string? CustomMessage,
+    IReadOnlyList<string> Tags,
+    HttpCheckSpec? Http,
+    DateTimeOffset OccurredAt);
+
+public sealed record MonitorDeleted(Guid MonitorId, Guid TenantId, long Version, DateTimeOffset OccurredAt);
+
+/// Settings of a webhook channel. Headers may hold secrets; only Delivery keeps them.
+public sealed record WebhookChannelSettings(string Url, IReadOnlyDictionary<string, string> Headers);
+
+public sealed record ChannelUpserted(
+    Guid ChannelId,
+    Guid TenantId,
+    long Version,
+    string Name,
+    string Type,
+    WebhookChannelSettings? Webhook,
+    DateTimeOffset OccurredAt);
+
+public sealed record ChannelDeleted(Guid ChannelId, Guid TenantId, long Version, DateTimeOffset OccurredAt);
