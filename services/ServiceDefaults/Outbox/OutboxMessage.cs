@@ -25,8 +25,9 @@ public sealed class OutboxMessage
         new()
         {
             MessageId = Guid.CreateVersion7(now),
-            MessageType = typeof(T).FullName!,
-            Body = JsonSerializer.Serialize(message, JsonSerializerOptions.Web),
+            // The runtime type, so a message held as `object` is still stored as its contract.
+            MessageType = message.GetType().FullName!,
+            Body = JsonSerializer.Serialize(message, message.GetType(), JsonSerializerOptions.Web),
             Destination = destination,
             CreatedAt = now,
         };

@@ -1,0 +1,67 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Sentinel.Contracts;
+
+namespace Sentinel.AlertEvaluation.Monitors;
+
+/// Alert-Evaluation's own copy of a monitor's alert settings, kept from the Gateway's catalog events.
+public sealed class MonitorCopy
+{
+    public Guid MonitorId { get; init; }
+    public Guid TenantId { get; init; }
+    public long Version { get; private set; }
+    public string Name { get; private set; } = "";
+    public bool Paused { get; private set; }
+    public bool Deleted { get; private set; }
+    public int FailureThreshold { get; private set; } = 1;
+    public int RecoveryThreshold { get; private set; } = 1;
+    public List<Guid> ChannelIds { get; private set; } = [];
+    public bool AlertOnRecovery { get; private set; } = true;
+    public string? CustomMessage { get; private set; }
+    public DateTimeOffset UpdatedAt { get; private set; }
+
+    public static MonitorCopy From(MonitorUpserted e)
+    {
+        var copy = new MonitorCopy { MonitorId = e.MonitorId, TenantId = e.TenantId };
+        copy.Apply(e);
+        return copy;
+    }
+
+    public void Apply(MonitorUpserted e)
+    {
+        Version = e.Version;
+        Name = e.Name;
+        Paused = e.Paused;
+        FailureThreshold = e.FailureThreshold;
+        RecoveryThreshold = e.RecoveryThreshold;
+        ChannelIds = [.. e.ChannelIds];
+        AlertOnRecovery = e.AlertOnRecovery;
+        CustomMessage = e.CustomMessage;
+        UpdatedAt = e.OccurredAt;
+    }
+
+    public void MarkDeleted(MonitorDeleted e)
+    {
+        Version = e.Version;
+        Deleted = true;
+        UpdatedAt = e.OccurredAt;
+    }
+
+    internal static void Configure(EntityTypeBuilder<MonitorCopy> e)
+    {
+        e.ToTable("monitors");
+        e.HasKey(m => m.MonitorId);
+        e.Property(m => m.MonitorId).HasColumnName("monitor_id");
+        e.Property(m => m.TenantId).HasColumnName("tenant_id");
+        e.Property(m => m.Version).HasColumnName("version");
+        e.Property(m => m.Name).HasColumnName("name");
+        e.Property(m => m.Paused).HasColumnName("paused");
+        e.Property(m => m.Deleted).HasColumnName("deleted");
+        e.Property(m => m.FailureThreshold).HasColumnName("failure_threshold");
+        e.Property(m => m.RecoveryThreshold).HasColumnName("recovery_threshold");
+        e.Property(m => m.ChannelIds).HasColumnName("channel_ids");
+        e.Property(m => m.AlertOnRecovery).HasColumnName("alert_on_recovery");
+        e.Property(m => m.CustomMessage).HasColumnName("custom_message");
+        e.Property(m => m.UpdatedAt).HasColumnName("updated_at");
+    }
+}

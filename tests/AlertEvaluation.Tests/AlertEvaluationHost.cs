@@ -1,0 +1,72 @@
+using System.Collections.Concurrent;
+using MassTransit;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Sentinel.Contracts;
+using Sentinel.ServiceDefaults.Data;
+using Sentinel.Testing;
+
+namespace Sentinel.AlertEvaluation.Tests;
+
+/// Alert-Evaluation on a database and virtual host of its own, plus a test-owned bus that plays Delivery:
+/// it records every SendNotification that reaches the `send-notification` queue.
+[SetUpFixture]
+public sealed class AlertEvaluationHost
+{
+    public static TestDatabase Database { get; private set; } = null!;
+    public static TestVirtualHost VirtualHost { get; private set; } = null!;
+    public static WebApplicationFactory<Program> Factory { get; private set; } = null!;
+    public static ConcurrentQueue<SendNotification> Sent { get; } = new();
+    public static ConcurrentQueue<MonitorStatusChanged> StatusChanges { get; } = new();
+    static IBusControl? delivery;
+
+    public static IBus Bus => Factory.Services.GetRequiredService<IBus>();
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        Database = await TestDatabase.CreateAsync("alerting_tests");
+        VirtualHost = await TestVirtualHost.CreateAsync("alerting-tests");
+        Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseSetting("ConnectionStrings:Postgres", Database.ConnectionString);
+            b.UseSetting("RabbitMq:VirtualHost", VirtualHost.Name);
+            b.UseSetting("RabbitMq:RetryLimit", "8");
+            b.UseSetting("Outbox:PollMilliseconds", "50");
+        });
+        using (var scope = Factory.Services.CreateScope())
+            await DatabaseExtensions.MigrateAsync<AlertingDb>(scope.ServiceProvider, CancellationToken.None);
+        _ = Factory.CreateClient(); // starts the host, its consumers and the outbox relay
+
+        delivery = MassTransit.Bus.Factory.CreateUsingRabbitMq(cfg =>
+        {
+            cfg.Host(TestInfrastructure.RabbitHost, ushort.Parse(TestInfrastructure.RabbitPort), VirtualHost.Name, h =>
+            {
+                h.Username(TestInfrastructure.RabbitUser);
+                h.Password(TestInfrastructure.RabbitPassword);
+            });
+            cfg.ReceiveEndpoint(Queues.SendNotification, e => e.Handler<SendNotification>(c =>
+            {
+                Sent.Enqueue(c.Message);
+                return Task.CompletedTask;
+            }));
+            cfg.ReceiveEndpoint("alerting-tests-status-changed", e => e.Handler<MonitorStatusChanged>(c =>
+            {
+                StatusChanges.Enqueue(c.Message);
+                return Task.CompletedTask;
+            }));
+        });
+        await delivery.StartAsync();
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync()
+    {
+        if (delivery is not null)
+            await delivery.StopAsync();
+        await Factory.DisposeAsync();
+        await VirtualHost.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+}

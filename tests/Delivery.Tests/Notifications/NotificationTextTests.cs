@@ -1,0 +1,42 @@
+using Sentinel.Contracts;
+using Sentinel.Delivery.Notifications;
+
+namespace Sentinel.Delivery.Tests.Notifications;
+
+public sealed class NotificationTextTests
+{
+    static readonly DateTimeOffset FirstFailure = new(2026, 11, 23, 5, 0, 0, TimeSpan.Zero);
+
+    static SendNotification Notification(string @event, string? error = null, string? custom = null, TimeSpan? downFor = null) =>
+        new(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), "api", @event,
+            @event, error, custom, FirstFailure, downFor is { } d ? FirstFailure + d : null, FirstFailure + (downFor ?? TimeSpan.Zero));
+
+    [Test]
+    public void A_down_notification_names_the_monitor_and_the_error() =>
+        Assert.That(NotificationText.For(Notification(NotificationEvents.Down, "connection refused")),
+            Is.EqualTo("Monitor 'api' is DOWN: connection refused"));
+
+    [Test]
+    public void A_down_notification_without_an_error_says_only_down() =>
+        Assert.That(NotificationText.For(Notification(NotificationEvents.Down)), Is.EqualTo("Monitor 'api' is DOWN"));
+
+    [Test]
+    public void An_up_notification_says_how_long_the_monitor_was_down() =>
+        Assert.That(NotificationText.For(Notification(NotificationEvents.Up, downFor: TimeSpan.FromSeconds(130))),
+            Is.EqualTo("Monitor 'api' is UP again after 2m 10s"));
+
+    [Test]
+    public void A_custom_message_replaces_the_default() =>
+        Assert.That(NotificationText.For(Notification(NotificationEvents.Down, "boom", custom: "Page the API team")),
+            Is.EqualTo("Page the API team"));
+
+    [TestCase(0, "0s")]
+    [TestCase(45, "45s")]
+    [TestCase(60, "1m")]
+    [TestCase(130, "2m 10s")]
+    [TestCase(3900, "1h 5m")]
+    [TestCase(3605, "1h")]
+    [TestCase(277200, "3d 5h")]
+    public void Durations_show_their_two_largest_units(int seconds, string expected) =>
+        Assert.That(NotificationText.Duration(TimeSpan.FromSeconds(seconds)), Is.EqualTo(expected));
+}
