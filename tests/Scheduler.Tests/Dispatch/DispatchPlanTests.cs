@@ -1,0 +1,72 @@
+using Sentinel.Contracts;
+using Sentinel.Scheduler.Dispatch;
+using Sentinel.Scheduler.Schedules;
+using static Sentinel.Scheduler.Tests.Catalog;
+
+namespace Sentinel.Scheduler.Tests.Dispatch;
+
+public sealed class DispatchPlanTests
+{
+    [Test]
+    public void A_check_dispatched_on_time_is_next_due_one_interval_after_its_due_time()
+    {
+        var next = DispatchPlan.Advance(Start, 30, Start.AddMilliseconds(400));
+
+        Assert.That(next, Is.EqualTo(Start.AddSeconds(30)));
+    }
+
+    [Test]
+    public void A_late_check_keeps_the_rhythm_when_the_next_slot_is_still_ahead()
+    {
+        var next = DispatchPlan.Advance(Start, 30, Start.AddSeconds(29));
+
+        Assert.That(next, Is.EqualTo(Start.AddSeconds(30)));
+    }
+
+    [TestCase(30)]
+    [TestCase(31)]
+    [TestCase(3600)]
+    public void A_scheduler_that_fell_behind_skips_the_missed_checks_instead_of_bursting(int secondsLate)
+    {
+        var now = Start.AddSeconds(secondsLate);
+
+        var next = DispatchPlan.Advance(Start, 30, now);
+
+        Assert.That(next, Is.EqualTo(now.AddSeconds(30)));
+    }
+
+    [Test]
+    public void A_nonsensical_interval_is_treated_as_one_second_rather_than_a_busy_loop()
+    {
+        Assert.That(DispatchPlan.Advance(Start, 0, Start), Is.EqualTo(Start.AddSeconds(1)));
+    }
+
+    [TestCase(0, 50, new int[0])]
+    [TestCase(1, 50, new[] { 1 })]
+    [TestCase(50, 50, new[] { 50 })]
+    [TestCase(51, 50, new[] { 50, 1 })]
+    [TestCase(120, 50, new[] { 50, 50, 20 })]
+    public void Checks_are_sent_in_batches_of_at_most_the_batch_size(int count, int batchSize, int[] sizes)
+    {
+        var items = Enumerable.Range(0, count).ToList();
+
+        var batches = DispatchPlan.Chunk(items, batchSize);
+
+        Assert.That(batches.Select(b => b.Count), Is.EqualTo(sizes));
+        Assert.That(batches.SelectMany(b => b), Is.EqualTo(items), "every item once, in order");
+    }
+
+    [Test]
+    public void A_due_check_is_named_by_its_monitor_and_due_time()
+    {
+        var monitorId = Guid.NewGuid();
+        var schedule = Schedule.Create(Upserted(monitorId, 1), Start);
+
+        var check = DispatchPlan.ToDueCheck(schedule);
+
+        Assert.That(check.CheckId, Is.EqualTo(DeterministicGuid.ForCheck(monitorId, Start)));
+        Assert.That(check.DueAt, Is.EqualTo(Start));
+        Assert.That(check.Http, Is.EqualTo(schedule.Spec));
+        Assert.That(check.TimeoutSeconds, Is.EqualTo(10));
+    }
+}
