@@ -1,0 +1,32 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Refit;
+using Sentinel.Gateway.CheckResults;
+using Sentinel.Gateway.Deliveries;
+using Sentinel.Gateway.Incidents;
+
+namespace Sentinel.Gateway.Api;
+
+/// Operational data (incidents, results, deliveries) stays with its owner; the Gateway asks over internal HTTP.
+public static class InternalApis
+{
+    public static IServiceCollection AddInternalApi<TApi>(this IServiceCollection services, string service, string defaultUrl)
+        where TApi : class
+    {
+        services.AddRefitGeneratedClient<TApi>(InternalApiJson.Default).ConfigureHttpClient((sp, client) =>
+        {
+            var configuration = sp.GetRequiredService<IConfiguration>();
+            client.BaseAddress = new Uri(configuration[$"Services:{service}"] ?? defaultUrl);
+            client.Timeout = TimeSpan.FromSeconds(configuration.GetValue("Services:TimeoutSeconds", 10));
+        });
+        return services;
+    }
+}
+
+/// Generated JSON metadata for what the internal APIs return (Refit's generated clients use no reflection).
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(Page<IncidentView>))]
+[JsonSerializable(typeof(IncidentView))]
+[JsonSerializable(typeof(Page<CheckResultView>))]
+[JsonSerializable(typeof(Page<DeliveryView>))]
+public sealed partial class InternalApiJson : JsonSerializerContext;

@@ -1,0 +1,146 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Design;
+using Sentinel.Gateway.Api;
+using Sentinel.Gateway.ApiKeys;
+using Sentinel.Gateway.Channels;
+using Sentinel.Gateway.Tenants;
+using Sentinel.ServiceDefaults.Data;
+using Sentinel.ServiceDefaults.Outbox;
+using Monitor = Sentinel.Gateway.Monitors.Monitor;
+
+namespace Sentinel.Gateway;
+
+/// The configuration catalog: tenants, keys, monitors, channels, and the outbox of the events they cause.
+public sealed class CatalogDb(DbContextOptions<CatalogDb> options) : DbContext(options)
+{
+    public const string Schema = "gateway";
+
+    public DbSet<Tenant> Tenants => Set<Tenant>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<Monitor> Monitors => Set<Monitor>();
+    public DbSet<Channel> Channels => Set<Channel>();
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+    public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+
+    protected override void OnModelCreating(ModelBuilder model)
+    {
+        model.HasDefaultSchema(Schema);
+        model.AddOutbox();
+
+        model.Entity<Tenant>(e =>
+        {
+            e.ToTable("tenants");
+            e.HasKey(t => t.Id);
+            e.Property(t => t.Id).HasColumnName("id");
+            e.Property(t => t.Name).HasColumnName("name").HasMaxLength(200);
+            e.Property(t => t.CreatedAt).HasColumnName("created_at");
+        });
+
+        model.Entity<ApiKey>(e =>
+        {
+            e.ToTable("api_keys");
+            e.HasKey(k => k.Id);
+            e.Property(k => k.Id).HasColumnName("id");
+            e.Property(k => k.TenantId).HasColumnName("tenant_id");
+            e.Property(k => k.Name).HasColumnName("name").HasMaxLength(200);
+            e.Property(k => k.Prefix).HasColumnName("prefix").HasMaxLength(16);
+            e.Property(k => k.KeyHash).HasColumnName("key_hash").HasMaxLength(64);
+            e.Property(k => k.Scope).HasColumnName("scope").HasMaxLength(20);
+            e.Property(k => k.CreatedAt).HasColumnName("created_at");
+            e.Property(k => k.RevokedAt).HasColumnName("revoked_at");
+            e.HasIndex(k => k.KeyHash).IsUnique();
+            e.HasIndex(k => k.TenantId);
+            e.HasOne<Tenant>().WithMany().HasForeignKey(k => k.TenantId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        model.Entity<Monitor>(e =>
+        {
+            e.ToTable("monitors");
+            e.HasKey(m => m.Id);
+            e.Property(m => m.Id).HasColumnName("id");
+            e.Property(m => m.TenantId).HasColumnName("tenant_id");
+            e.Property(m => m.Name).HasColumnName("name").HasMaxLength(200);
+            e.Property(m => m.Type).HasColumnName("type").HasMaxLength(20);
+            e.Property(m => m.Url).HasColumnName("url").HasMaxLength(2048);
+            e.Property(m => m.Method).HasColumnName("method").HasMaxLength(10);
+            e.Property(m => m.Headers).HasColumnName("headers").HasColumnType("jsonb").HasConversion(JsonDictionary.Converter, JsonDictionary.Comparer);
+            e.Property(m => m.Body).HasColumnName("body");
+            e.Property(m => m.ExpectedStatus).HasColumnName("expected_status");
+            e.Property(m => m.FollowRedirects).HasColumnName("follow_redirects");
+            e.Property(m => m.IgnoreTls).HasColumnName("ignore_tls");
+            e.Property(m => m.IntervalSeconds).HasColumnName("interval_seconds");
+            e.Property(m => m.TimeoutSeconds).HasColumnName("timeout_seconds");
+            e.Property(m => m.FailureThreshold).HasColumnName("failure_threshold");
+            e.Property(m => m.RecoveryThreshold).HasColumnName("recovery_threshold");
+            e.Property(m => m.ChannelIds).HasColumnName("channel_ids");
+            e.Property(m => m.AlertOnRecovery).HasColumnName("alert_on_recovery");
+            e.Property(m => m.CustomMessage).HasColumnName("custom_message").HasMaxLength(2000);
+            e.Property(m => m.Tags).HasColumnName("tags");
+            e.Property(m => m.ResendEverySeconds).HasColumnName("resend_every_seconds");
+            e.Property(m => m.Paused).HasColumnName("paused");
+            e.Property(m => m.Status).HasColumnName("status").HasMaxLength(20);
+            e.Property(m => m.StatusChangedAt).HasColumnName("status_changed_at");
+            // Two concurrent writes must not both produce "version N+1" with different content.
+            e.Property(m => m.Version).HasColumnName("version").IsConcurrencyToken();
+            e.Property(m => m.CreatedAt).HasColumnName("created_at");
+            e.Property(m => m.UpdatedAt).HasColumnName("updated_at");
+            e.HasIndex(m => new { m.TenantId, m.Id });
+            e.HasIndex(m => m.ChannelIds).HasMethod("gin");
+            e.HasOne<Tenant>().WithMany().HasForeignKey(m => m.TenantId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        model.Entity<Channel>(e =>
+        {
+            e.ToTable("channels");
+            e.HasKey(c => c.Id);
+            e.Property(c => c.Id).HasColumnName("id");
+            e.Property(c => c.TenantId).HasColumnName("tenant_id");
+            e.Property(c => c.Name).HasColumnName("name").HasMaxLength(200);
+            e.Property(c => c.Type).HasColumnName("type").HasMaxLength(20);
+            e.Property(c => c.Url).HasColumnName("url").HasMaxLength(2048);
+            e.Property(c => c.Headers).HasColumnName("headers").HasColumnType("jsonb").HasConversion(JsonDictionary.Converter, JsonDictionary.Comparer);
+            e.Property(c => c.Version).HasColumnName("version").IsConcurrencyToken();
+            e.Property(c => c.CreatedAt).HasColumnName("created_at");
+            e.Property(c => c.UpdatedAt).HasColumnName("updated_at");
+            e.HasIndex(c => new { c.TenantId, c.Id });
+            e.HasOne<Tenant>().WithMany().HasForeignKey(c => c.TenantId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        model.Entity<IdempotencyRecord>(e =>
+        {
+            e.ToTable("idempotency_keys");
+            e.HasKey(r => new { r.TenantId, r.Key });
+            e.Property(r => r.TenantId).HasColumnName("tenant_id");
+            e.Property(r => r.Key).HasColumnName("key").HasMaxLength(255);
+            e.Property(r => r.Request).HasColumnName("request").HasMaxLength(300);
+            e.Property(r => r.StatusCode).HasColumnName("status_code");
+            e.Property(r => r.Location).HasColumnName("location");
+            // text, not jsonb: a replay must return the very bytes of the first response.
+            e.Property(r => r.Body).HasColumnName("body");
+            e.Property(r => r.CreatedAt).HasColumnName("created_at");
+            e.HasOne<Tenant>().WithMany().HasForeignKey(r => r.TenantId).OnDelete(DeleteBehavior.Cascade);
+        });
+    }
+
+    static class JsonDictionary
+    {
+        public static readonly Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<Dictionary<string, string>, string> Converter = new(
+            v => JsonSerializer.Serialize(v, JsonSerializerOptions.Default),
+            v => JsonSerializer.Deserialize<Dictionary<string, string>>(v, JsonSerializerOptions.Default) ?? new Dictionary<string, string>());
+
+        public static readonly ValueComparer<Dictionary<string, string>> Comparer = new(
+            (a, b) => a!.Count == b!.Count && !a.Except(b).Any(),
+            v => v.Aggregate(0, (hash, pair) => HashCode.Combine(hash, pair.Key, pair.Value)),
+            v => new Dictionary<string, string>(v));
+    }
+}
+
+/// Lets `dotnet ef` build the model without starting the service.
+public sealed class CatalogDbDesignFactory : IDesignTimeDbContextFactory<CatalogDb>
+{
+    public CatalogDb CreateDbContext(string[] args) => new(new DbContextOptionsBuilder<CatalogDb>()
+        .UseNpgsql(DatabaseExtensions.DefaultConnectionString, o => o.MigrationsHistoryTable("__ef_migrations_history", CatalogDb.Schema))
+        .Options);
+}

@@ -1,0 +1,34 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Sentinel.Gateway.Api;
+using Sentinel.Gateway.Auth;
+using Sentinel.ServiceDefaults.Outbox;
+
+namespace Sentinel.Gateway.Channels;
+
+/// Deleting a channel also takes it out of every monitor that used it (each such monitor gets a new version and its
+/// own MonitorUpserted), all in one transaction, so no monitor is left pointing at a channel that is gone.
+public static class DeleteChannel
+{
+    public static void MapDeleteChannel(this RouteGroupBuilder api) => api.MapDelete("/channels/{id:guid}", Handle);
+
+    static async Task<Results<NoContent, ProblemHttpResult>> Handle(
+        Guid id, CatalogDb db, TenantContext tenant, TimeProvider clock, CancellationToken ct)
+    {
+        var channel = await db.Channels.SingleOrDefaultAsync(c => c.Id == id && c.TenantId == tenant.Id, ct);
+        if (channel is null)
+            return Problems.NotFound("channel", id);
+
+        var now = clock.GetUtcNowForStorage();
+        var users = await db.Monitors.Where(m => m.TenantId == tenant.Id && m.ChannelIds.Contains(id)).ToListAsync(ct);
+        foreach (var monitor in users)
+        {
+            monitor.RemoveChannel(id, now);
+            db.Outbox.Add(OutboxMessage.Publish(monitor.ToUpserted(now), now));
+        }
+        db.Channels.Remove(channel);
+        db.Outbox.Add(OutboxMessage.Publish(channel.ToDeleted(now), now));
+        await db.SaveChangesAsync(ct);
+        return TypedResults.NoContent();
+    }
+}

@@ -1,0 +1,66 @@
+using System.Text.Json.Serialization;
+using Sentinel.Gateway.Api;
+using Sentinel.Gateway.ApiKeys;
+using Sentinel.Gateway.Auth;
+using Sentinel.Gateway.Channels;
+using Sentinel.Gateway.CheckResults;
+using Sentinel.Gateway.Deliveries;
+using Sentinel.Gateway.Incidents;
+using Sentinel.Gateway.Monitors;
+using Sentinel.Gateway.Tenants;
+
+namespace Sentinel.Gateway;
+
+/// The public REST API under /api/v1: its registrations and its routes.
+public static class GatewayApi
+{
+    public static IServiceCollection AddGatewayApi(this IServiceCollection services)
+    {
+        // Strict input: an unknown or mistyped field is a 400 that says where, never silently ignored.
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+        });
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddExceptionHandler<RequestExceptionHandler>();
+        services.AddApiKeyAuthentication();
+        services.AddOpenApi();
+        services.AddHostedService<BootstrapApiKey>();
+        services.AddInternalApi<IAlertEvaluationApi>("AlertEvaluation", "http://localhost:5084");
+        services.AddInternalApi<ITelemetryApi>("TelemetryIngest", "http://localhost:5083");
+        services.AddInternalApi<IDeliveryApi>("Delivery", "http://localhost:5085");
+        return services;
+    }
+
+    public static WebApplication MapGatewayApi(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapOpenApi();
+
+        var api = app.MapGroup("/api/v1").RequireAuthorization(ApiKeyAuthentication.Policy);
+        api.MapCreateMonitor();
+        api.MapListMonitors();
+        api.MapGetMonitor();
+        api.MapReplaceMonitor();
+        api.MapPatchMonitor();
+        api.MapDeleteMonitor();
+        api.MapPauseMonitor();
+        api.MapResumeMonitor();
+        api.MapListMonitorResults();
+        api.MapListMonitorIncidents();
+        api.MapCreateChannel();
+        api.MapListChannels();
+        api.MapGetChannel();
+        api.MapReplaceChannel();
+        api.MapDeleteChannel();
+        api.MapCreateApiKey();
+        api.MapListApiKeys();
+        api.MapRevokeApiKey();
+        api.MapListIncidents();
+        api.MapGetIncident();
+        api.MapListDeliveries();
+        return app;
+    }
+}

@@ -1,0 +1,29 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Sentinel.Gateway.Api;
+using Sentinel.Gateway.Auth;
+using Sentinel.ServiceDefaults.Outbox;
+
+namespace Sentinel.Gateway.Monitors;
+
+public static class CreateMonitor
+{
+    public static void MapCreateMonitor(this RouteGroupBuilder api) =>
+        api.MapPost("/monitors", Handle).AddEndpointFilter<IdempotentCreate>();
+
+    static async Task<Results<Created<MonitorResponse>, ValidationProblem>> Handle(
+        MonitorRequest request, CatalogDb db, TenantContext tenant, TimeProvider clock, CancellationToken ct)
+    {
+        var (spec, errors) = MonitorSpec.Parse(request);
+        if (spec is null)
+            return Problems.Validation(errors);
+        if (await ChannelReferences.ValidateAsync(db, tenant.Id, spec.ChannelIds, ct) is { Count: > 0 } missing)
+            return Problems.Validation(missing);
+
+        var now = clock.GetUtcNowForStorage();
+        var monitor = Monitor.Create(tenant.Id, spec, now);
+        db.Monitors.Add(monitor);
+        db.Outbox.Add(OutboxMessage.Publish(monitor.ToUpserted(now), now));
+        await db.SaveChangesAsync(ct); // row and event commit together
+        return TypedResults.Created($"/api/v1/monitors/{monitor.Id}", MonitorResponse.From(monitor));
+    }
+}

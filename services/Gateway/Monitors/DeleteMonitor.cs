@@ -1,0 +1,26 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Sentinel.Gateway.Api;
+using Sentinel.Gateway.Auth;
+using Sentinel.ServiceDefaults.Outbox;
+
+namespace Sentinel.Gateway.Monitors;
+
+public static class DeleteMonitor
+{
+    public static void MapDeleteMonitor(this RouteGroupBuilder api) => api.MapDelete("/monitors/{id:guid}", Handle);
+
+    static async Task<Results<NoContent, ProblemHttpResult>> Handle(
+        Guid id, CatalogDb db, TenantContext tenant, TimeProvider clock, CancellationToken ct)
+    {
+        var monitor = await db.Monitors.SingleOrDefaultAsync(m => m.Id == id && m.TenantId == tenant.Id, ct);
+        if (monitor is null)
+            return Problems.NotFound("monitor", id);
+
+        var now = clock.GetUtcNowForStorage();
+        db.Monitors.Remove(monitor);
+        db.Outbox.Add(OutboxMessage.Publish(monitor.ToDeleted(now), now));
+        await db.SaveChangesAsync(ct);
+        return TypedResults.NoContent();
+    }
+}

@@ -1,0 +1,101 @@
+using Sentinel.Contracts;
+
+namespace Sentinel.Gateway.Monitors;
+
+/// A monitor of the catalog. Version grows with every change so consumers of the catalog events can drop stale ones.
+public sealed class Monitor
+{
+    public Guid Id { get; init; }
+    public Guid TenantId { get; init; }
+    public string Name { get; set; } = "";
+    public string Type { get; set; } = MonitorTypes.Http;
+    public string? Url { get; set; }
+    public string Method { get; set; } = "GET";
+    public Dictionary<string, string> Headers { get; set; } = [];
+    public string? Body { get; set; }
+    public List<string> ExpectedStatus { get; set; } = [];
+    public bool FollowRedirects { get; set; }
+    public bool IgnoreTls { get; set; }
+    public int IntervalSeconds { get; set; }
+    public int TimeoutSeconds { get; set; }
+    public int FailureThreshold { get; set; }
+    public int RecoveryThreshold { get; set; }
+    public List<Guid> ChannelIds { get; set; } = [];
+    public bool AlertOnRecovery { get; set; }
+    public string? CustomMessage { get; set; }
+    public List<string> Tags { get; set; } = [];
+    public int ResendEverySeconds { get; set; }
+    public bool Paused { get; set; }
+    /// The last status Alert-Evaluation reported ("new" until then); "paused" is derived from Paused, not stored.
+    public string Status { get; set; } = MonitorStatuses.New;
+    public DateTimeOffset? StatusChangedAt { get; set; }
+    public long Version { get; set; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public static Monitor Create(Guid tenantId, MonitorSpec spec, DateTimeOffset now)
+    {
+        var monitor = new Monitor { Id = Guid.CreateVersion7(now), TenantId = tenantId, CreatedAt = now };
+        monitor.Apply(spec, now);
+        return monitor;
+    }
+
+    public void Apply(MonitorSpec spec, DateTimeOffset now)
+    {
+        Name = spec.Name;
+        Type = spec.Type;
+        Url = spec.Url;
+        Method = spec.Method;
+        Headers = new Dictionary<string, string>(spec.Headers);
+        Body = spec.Body;
+        ExpectedStatus = [.. spec.ExpectedStatus];
+        FollowRedirects = spec.FollowRedirects;
+        IgnoreTls = spec.IgnoreTls;
+        IntervalSeconds = spec.IntervalSeconds;
+        TimeoutSeconds = spec.TimeoutSeconds;
+        FailureThreshold = spec.FailureThreshold;
+        RecoveryThreshold = spec.RecoveryThreshold;
+        ChannelIds = [.. spec.ChannelIds];
+        AlertOnRecovery = spec.AlertOnRecovery;
+        CustomMessage = spec.CustomMessage;
+        Tags = [.. spec.Tags];
+        ResendEverySeconds = spec.ResendEverySeconds;
+        Touch(now);
+    }
+
+    public void SetPaused(bool paused, DateTimeOffset now)
+    {
+        Paused = paused;
+        Touch(now);
+    }
+
+    public void RemoveChannel(Guid channelId, DateTimeOffset now)
+    {
+        ChannelIds = ChannelIds.Where(id => id != channelId).ToList();
+        Touch(now);
+    }
+
+    void Touch(DateTimeOffset now)
+    {
+        Version++;
+        UpdatedAt = now;
+    }
+
+    public MonitorUpserted ToUpserted(DateTimeOffset now) => new(
+        Id, TenantId, Version, Name, Type, IntervalSeconds, TimeoutSeconds, Paused, FailureThreshold, RecoveryThreshold,
+        [.. ChannelIds], AlertOnRecovery, CustomMessage, [.. Tags],
+        Type == MonitorTypes.Http
+            ? new HttpCheckSpec(Url!, Method, new Dictionary<string, string>(Headers), Body, [.. ExpectedStatus], FollowRedirects, IgnoreTls)
+            : null,
+        now);
+
+    /// The delete is one more change of the object, so it carries the next version.
+    public MonitorDeleted ToDeleted(DateTimeOffset now) => new(Id, TenantId, Version + 1, now);
+}
+
+public static class MonitorTypes
+{
+    public const string Http = "http";
+
+    public static readonly string[] Supported = [Http];
+}

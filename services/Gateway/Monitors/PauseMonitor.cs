@@ -1,0 +1,26 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Sentinel.Gateway.Api;
+using Sentinel.Gateway.Auth;
+using Sentinel.ServiceDefaults.Outbox;
+
+namespace Sentinel.Gateway.Monitors;
+
+public static class PauseMonitor
+{
+    public static void MapPauseMonitor(this RouteGroupBuilder api) => api.MapPost("/monitors/{id:guid}/pause", Handle);
+
+    static async Task<Results<Ok<MonitorResponse>, ProblemHttpResult>> Handle(
+        Guid id, CatalogDb db, TenantContext tenant, TimeProvider clock, CancellationToken ct)
+    {
+        var monitor = await db.Monitors.SingleOrDefaultAsync(m => m.Id == id && m.TenantId == tenant.Id, ct);
+        if (monitor is null)
+            return Problems.NotFound("monitor", id);
+
+        var now = clock.GetUtcNowForStorage();
+        monitor.SetPaused(true, now);
+        db.Outbox.Add(OutboxMessage.Publish(monitor.ToUpserted(now), now));
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(MonitorResponse.From(monitor));
+    }
+}

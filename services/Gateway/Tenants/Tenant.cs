@@ -1,0 +1,9 @@
+namespace Sentinel.Gateway.Tenants;
+
+/// Everything in the catalog belongs to one tenant; API keys are how a caller proves which.
+public sealed class Tenant
+{
+    public Guid Id { get; init; }
+    public required string Name { get; set; }
+    public DateTimeOffset CreatedAt { get; init; }
+}

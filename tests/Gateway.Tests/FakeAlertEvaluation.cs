@@ -1,0 +1,84 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Sentinel.Gateway.Tests;
+
+/// Stands in for the internal HTTP APIs of Alert-Evaluation and Delivery (edges this service does not own) on a
+/// loopback Kestrel port. It keeps the query strings it was asked with so tests can check what was passed through.
+public sealed class FakeAlertEvaluation : IAsyncDisposable
+{
+    readonly WebApplication app;
+
+    FakeAlertEvaluation(WebApplication app, string url)
+    {
+        this.app = app;
+        Url = url;
+    }
+
+    public string Url { get; }
+    public Guid TenantId { get; set; }
+    public Guid IncidentId { get; } = Guid.CreateVersion7();
+    public Guid MonitorId { get; set; }
+    public List<string> Requests { get; } = [];
+
+    public static async Task<FakeAlertEvaluation> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        FakeAlertEvaluation? fake = null;
+
+        app.MapGet("/internal/tenants/{tenantId:guid}/incidents", (Guid tenantId, HttpRequest request) =>
+        {
+            fake!.Requests.Add(request.Path + request.QueryString);
+            var items = tenantId == fake.TenantId ? new[] { fake.Incident() } : [];
+            return Results.Json(new { items, nextCursor = "next-page" });
+        });
+        app.MapGet("/internal/tenants/{tenantId:guid}/incidents/{id:guid}", (Guid tenantId, Guid id) =>
+            tenantId == fake!.TenantId && id == fake.IncidentId ? Results.Json(fake.Incident()) : Results.NotFound());
+        app.MapGet("/internal/tenants/{tenantId:guid}/deliveries", (Guid tenantId, HttpRequest request) =>
+        {
+            fake!.Requests.Add(request.Path + request.QueryString);
+            return Results.Json(new
+            {
+                items = new[]
+                {
+                    new
+                    {
+                        notificationId = Guid.CreateVersion7(), channelId = Guid.CreateVersion7(), incidentId = fake.IncidentId,
+                        monitorId = fake.MonitorId, @event = "down", status = "delivered", attempts = 1, lastError = (string?)null,
+                        lastStatusCode = 200, createdAt = DateTimeOffset.UnixEpoch, updatedAt = DateTimeOffset.UnixEpoch,
+                        deliveredAt = DateTimeOffset.UnixEpoch,
+                    },
+                },
+                nextCursor = (string?)null,
+            });
+        });
+
+        await app.StartAsync();
+        var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        fake = new FakeAlertEvaluation(app, url);
+        return fake;
+    }
+
+    object Incident() => new
+    {
+        id = IncidentId,
+        monitorId = MonitorId,
+        monitorName = "api",
+        status = "resolved",
+        error = "HTTP 503",
+        firstFailureAt = "2026-01-01T00:00:00+00:00",
+        openedAt = "2026-01-01T00:00:05+00:00",
+        resolvedAt = "2026-01-01T00:10:05+00:00",
+        durationSeconds = 600,
+    };
+
+    public async ValueTask DisposeAsync() => await app.DisposeAsync();
+}

@@ -1,0 +1,72 @@
+using Sentinel.Gateway.Monitors;
+
+namespace Sentinel.Gateway.Tests.Monitors;
+
+public sealed class MonitorSpecTests
+{
+    static readonly MonitorRequest Minimal = new(Name: "api", Type: "http", Url: "https://example.com");
+
+    [Test]
+    public void A_minimal_http_monitor_gets_every_default()
+    {
+        var (spec, errors) = MonitorSpec.Parse(Minimal);
+
+        Assert.That(errors, Is.Empty);
+        Assert.That(spec, Is.EqualTo(spec! with
+        {
+            Method = "GET", ExpectedStatus = spec.ExpectedStatus, FollowRedirects = true, IgnoreTls = false,
+            IntervalSeconds = 60, TimeoutSeconds = 10, FailureThreshold = 1, RecoveryThreshold = 1, AlertOnRecovery = true,
+            ResendEverySeconds = 0,
+        }));
+        Assert.That(spec.ExpectedStatus, Is.EqualTo(new[] { "200-299" }));
+    }
+
+    [TestCase(5, 5)]
+    [TestCase(8, 8)]
+    [TestCase(10, 10)]
+    [TestCase(300, 10)]
+    public void The_default_timeout_is_the_smaller_of_ten_seconds_and_the_interval(int interval, int timeout) =>
+        Assert.That(MonitorSpec.Parse(Minimal with { IntervalSeconds = interval }).Spec!.TimeoutSeconds, Is.EqualTo(timeout));
+
+    [TestCase("200", true)]
+    [TestCase("100-599", true)]
+    [TestCase("204-204", true)]
+    [TestCase("99", false)]
+    [TestCase("600", false)]
+    [TestCase("300-200", false)]
+    [TestCase("2xx", false)]
+    [TestCase("200-", false)]
+    [TestCase("-200", false)]
+    [TestCase("+200", false)]
+    [TestCase("200-300-400", false)]
+    public void Expected_status_accepts_codes_and_ranges_between_100_and_599(string entry, bool valid) =>
+        Assert.That(MonitorSpec.Parse(Minimal with { ExpectedStatus = [entry] }).Errors.ContainsKey("expectedStatus"), Is.EqualTo(!valid));
+
+    [Test]
+    public void Expected_status_is_normalised() =>
+        Assert.That(MonitorSpec.Parse(Minimal with { ExpectedStatus = ["0200-0299"] }).Spec!.ExpectedStatus, Is.EqualTo(new[] { "200-299" }));
+
+    [TestCase("prod", true)]
+    [TestCase("team:core.api_v2-x", true)]
+    [TestCase("Prod", false)]
+    [TestCase("with space", false)]
+    [TestCase("", false)]
+    public void Tags_are_lower_case_tokens(string tag, bool valid) =>
+        Assert.That(MonitorSpec.Parse(Minimal with { Tags = [tag] }).Errors.ContainsKey("tags"), Is.EqualTo(!valid));
+
+    [Test]
+    public void More_than_twenty_tags_are_rejected() =>
+        Assert.That(MonitorSpec.Parse(Minimal with { Tags = Enumerable.Range(0, 21).Select(i => $"t{i}").ToList() }).Errors, Does.ContainKey("tags"));
+
+    [Test]
+    public void Every_problem_is_reported_at_once()
+    {
+        var (spec, errors) = MonitorSpec.Parse(new MonitorRequest(Type: "ping", IntervalSeconds: 1, FailureThreshold: 0));
+        Assert.That(spec, Is.Null);
+        Assert.That(errors.Keys, Is.EquivalentTo(new[] { "name", "type", "intervalSeconds", "failureThreshold" }));
+    }
+
+    [Test]
+    public void The_method_is_upper_cased() =>
+        Assert.That(MonitorSpec.Parse(Minimal with { Method = "head" }).Spec!.Method, Is.EqualTo("HEAD"));
+}
