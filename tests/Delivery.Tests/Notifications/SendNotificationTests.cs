@@ -38,6 +38,8 @@ public sealed class SendNotificationTests
             Assert.That(request.Headers["Content-Type"], Does.StartWith("application/json"));
             Assert.That(request.Headers["X-Sentinel-Notification-Id"], Is.EqualTo(command.NotificationId.ToString()));
             Assert.That(request.Headers["User-Agent"], Is.EqualTo("Sentinel"));
+            // Not chunked: simple receivers (and some proxies) read only bodies with a Content-Length.
+            Assert.That(request.Headers["Content-Length"], Is.EqualTo(System.Text.Encoding.UTF8.GetByteCount(request.Body).ToString()));
             Assert.That(request.Headers["Authorization"], Is.EqualTo("Bearer s3cret"));
             Assert.That(request.Headers["X-Team"], Is.EqualTo("ops"));
             Assert.That(json.GetProperty("event").GetString(), Is.EqualTo("down"));

@@ -24,7 +24,11 @@ public sealed class WebhookChannel(IHttpClientFactory httpClients) : INotificati
 
         using var request = new HttpRequestMessage(HttpMethod.Post, url)
         {
-            Content = JsonContent.Create(WebhookPayload.From(notification), options: JsonSerializerOptions.Web),
+            // Buffered, so the request has a Content-Length: many simple receivers do not read chunked bodies.
+            Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(WebhookPayload.From(notification), JsonSerializerOptions.Web))
+            {
+                Headers = { ContentType = new("application/json") { CharSet = "utf-8" } },
+            },
         };
         foreach (var (name, value) in settings.Headers ?? new Dictionary<string, string>())
         {
