@@ -70,6 +70,7 @@ public sealed class CatalogDb(DbContextOptions<CatalogDb> options) : DbContext(o
             e.Property(m => m.ExpectedStatus).HasColumnName("expected_status");
             e.Property(m => m.FollowRedirects).HasColumnName("follow_redirects");
             e.Property(m => m.IgnoreTls).HasColumnName("ignore_tls");
+            e.Property(m => m.Settings).HasColumnName("settings").HasColumnType("jsonb").HasDefaultValueSql("'{}'::jsonb");
             e.Property(m => m.IntervalSeconds).HasColumnName("interval_seconds");
             e.Property(m => m.TimeoutSeconds).HasColumnName("timeout_seconds");
             e.Property(m => m.FailureThreshold).HasColumnName("failure_threshold");
@@ -101,6 +102,7 @@ public sealed class CatalogDb(DbContextOptions<CatalogDb> options) : DbContext(o
             e.Property(c => c.Type).HasColumnName("type").HasMaxLength(20);
             e.Property(c => c.Url).HasColumnName("url").HasMaxLength(2048);
             e.Property(c => c.Headers).HasColumnName("headers").HasColumnType("jsonb").HasConversion(JsonDictionary.Converter, JsonDictionary.Comparer);
+            e.Property(c => c.Settings).HasColumnName("settings").HasColumnType("jsonb").HasDefaultValueSql("'{}'::jsonb");
             e.Property(c => c.Version).HasColumnName("version").IsConcurrencyToken();
             e.Property(c => c.CreatedAt).HasColumnName("created_at");
             e.Property(c => c.UpdatedAt).HasColumnName("updated_at");

@@ -11,6 +11,8 @@ public sealed class Channel
     public string Type { get; set; } = ChannelTypes.Webhook;
     public string Url { get; set; } = "";
     public Dictionary<string, string> Headers { get; set; } = [];
+    /// Settings of the other channel kinds (email, Slack, …) as JSON, so a new kind needs no migration.
+    public string Settings { get; set; } = "{}";
     public long Version { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; set; }

@@ -16,6 +16,8 @@ public sealed class Monitor
     public List<string> ExpectedStatus { get; set; } = [];
     public bool FollowRedirects { get; set; }
     public bool IgnoreTls { get; set; }
+    /// Settings of the non-HTTP check kinds (tcp, udp, icmp, dns, tls, heartbeat) as JSON, so a new kind needs no migration.
+    public string Settings { get; set; } = "{}";
     public int IntervalSeconds { get; set; }
     public int TimeoutSeconds { get; set; }
     public int FailureThreshold { get; set; }

@@ -137,13 +137,20 @@ public sealed partial record MonitorSpec(
     {
         if (entry is null)
             return false;
+        if (IsStatusClass(entry))
+            return true;
         var parts = entry.Split('-');
         if (parts.Length > 2 || parts.Any(p => !int.TryParse(p, System.Globalization.NumberStyles.None, null, out var code) || code is < 100 or > 599))
             return false;
         return parts.Length == 1 || int.Parse(parts[0]) <= int.Parse(parts[1]);
     }
 
-    static string Normalize(string entry) => string.Join('-', entry.Split('-').Select(p => int.Parse(p).ToString()));
+    // "2xx": a whole class of codes, as the Checker reads it.
+    static bool IsStatusClass(string entry) =>
+        entry.Length == 3 && entry[0] is >= '1' and <= '5' && entry[1..].Equals("xx", StringComparison.OrdinalIgnoreCase);
+
+    static string Normalize(string entry) =>
+        IsStatusClass(entry) ? entry.ToLowerInvariant() : string.Join('-', entry.Split('-').Select(p => int.Parse(p).ToString()));
 
     // RFC 9110 token characters.
     static bool IsToken(string name) =>

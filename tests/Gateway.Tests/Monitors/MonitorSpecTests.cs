@@ -34,12 +34,15 @@ public sealed class MonitorSpecTests
     [TestCase("99", false)]
     [TestCase("600", false)]
     [TestCase("300-200", false)]
-    [TestCase("2xx", false)]
+    [TestCase("2xx", true)]
+    [TestCase("5XX", true)]
+    [TestCase("6xx", false)]
+    [TestCase("2x", false)]
     [TestCase("200-", false)]
     [TestCase("-200", false)]
     [TestCase("+200", false)]
     [TestCase("200-300-400", false)]
-    public void Expected_status_accepts_codes_and_ranges_between_100_and_599(string entry, bool valid) =>
+    public void Expected_status_accepts_codes_ranges_and_classes_between_100_and_599(string entry, bool valid) =>
         Assert.That(MonitorSpec.Parse(Minimal with { ExpectedStatus = [entry] }).Errors.ContainsKey("expectedStatus"), Is.EqualTo(!valid));
 
     [Test]
