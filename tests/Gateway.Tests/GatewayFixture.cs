@@ -1,3 +1,4 @@
+using MassTransit;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
@@ -85,7 +86,10 @@ public sealed class GatewayFixture
             b.UseSetting("Services:Delivery", alertEvaluationUrl);
             b.UseSetting("Services:TelemetryIngest", DeadUrl());
             b.UseSetting("Services:TimeoutSeconds", "5");
+            b.ConfigureServices(s => s.AddConsumeObserver(_ => Consumed));
         });
+
+    public static ConsumedMessages Consumed { get; } = new();
 
     /// A loopback URL nothing listens on: connecting to it is refused at once.
     public static string DeadUrl()

@@ -15,21 +15,18 @@ public sealed class MonitorStatusChangedConsumerTests
     HttpClient api = null!;
     IBus bus = null!;
     ConsumedMessages consumed = null!;
-    ConnectHandle observer = null!;
 
     [SetUp]
     public void Connect()
     {
         api = Client(BootstrapSecret);
         bus = Factory.Services.GetRequiredService<IBus>();
-        consumed = new ConsumedMessages();
-        observer = bus.ConnectConsumeObserver(consumed);
+        consumed = Consumed;
     }
 
     [TearDown]
     public void Disconnect()
     {
-        observer.Dispose();
         api.Dispose();
     }
 
@@ -88,30 +85,5 @@ public sealed class MonitorStatusChangedConsumerTests
 
         Assert.That(consumed.Faults, Is.Empty);
         Assert.That((await api.GetFromJsonAsync<MonitorResponse>($"/api/v1/monitors/{monitor.Id}"))!.Status, Is.EqualTo("new"));
-    }
-
-    /// Tells the test when the Gateway's consumer has finished with a message (observing the bus, not replacing it).
-    sealed class ConsumedMessages : IConsumeObserver
-    {
-        readonly ConcurrentQueue<object> done = new();
-        public ConcurrentQueue<Exception> Faults { get; } = new();
-
-        public async Task WaitForAsync<T>(Func<T, bool> match) where T : class =>
-            await Poll.UntilAsync(() => Task.FromResult(done.OfType<T>().Any(match)), found => found,
-                TimeSpan.FromSeconds(30), $"a {typeof(T).Name} to be consumed");
-
-        public Task PreConsume<T>(ConsumeContext<T> context) where T : class => Task.CompletedTask;
-
-        public Task PostConsume<T>(ConsumeContext<T> context) where T : class
-        {
-            done.Enqueue(context.Message);
-            return Task.CompletedTask;
-        }
-
-        public Task ConsumeFault<T>(ConsumeContext<T> context, Exception exception) where T : class
-        {
-            Faults.Enqueue(exception);
-            return Task.CompletedTask;
-        }
     }
 }
