@@ -12,6 +12,10 @@ public static class NotificationEvents
 {
     public const string Down = "down";
     public const string Up = "up";
+    /// Still down: sent every `resendEverySeconds` while the incident is open and unacknowledged.
+    public const string Reminder = "reminder";
+    /// An escalation level was reached: SendNotification.EscalationLevel says which (1-based).
+    public const string Escalation = "escalation";
 }
 
 /// Published by Alert-Evaluation when a monitor's status flips. ChangedAt orders them.
@@ -55,7 +59,10 @@ public sealed record SendNotification(
     string? CustomMessage,
     DateTimeOffset FirstFailureAt,
     DateTimeOffset? ResolvedAt,
-    DateTimeOffset OccurredAt);
+    DateTimeOffset OccurredAt,
+    int? EscalationLevel = null,
+    IReadOnlyList<string>? AffectedMonitors = null,
+    IReadOnlyList<string>? Tags = null);
 
 public sealed record NotificationDelivered(
     Guid NotificationId,

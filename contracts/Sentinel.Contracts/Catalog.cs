@@ -29,13 +29,23 @@ public sealed record MonitorUpserted(
     string? CustomMessage,
     IReadOnlyList<string> Tags,
     HttpCheckSpec? Http,
-    DateTimeOffset OccurredAt);
+    DateTimeOffset OccurredAt,
+    int ResendEverySeconds = 0,
+    Guid? EscalationPolicyId = null,
+    Guid? ParentMonitorId = null,
+    int? FlapThreshold = null,
+    int? FlapWindowSeconds = null,
+    CheckSpec? Check = null);
 
 public sealed record MonitorDeleted(Guid MonitorId, Guid TenantId, long Version, DateTimeOffset OccurredAt);
 
 /// Settings of a webhook channel. Headers may hold secrets; only Delivery keeps them.
-public sealed record WebhookChannelSettings(string Url, IReadOnlyDictionary<string, string> Headers);
+/// Secret (HMAC-SHA256 key for the signature header) and BodyTemplate (a JSON body with {{placeholders}}) are optional.
+public sealed record WebhookChannelSettings(
+    string Url, IReadOnlyDictionary<string, string> Headers, string? Secret = null, string? BodyTemplate = null);
 
+/// SettingsJson carries the kind's settings (a record from ChannelSettings.cs, camelCase JSON, secrets included) and
+/// wins over Webhook; Webhook stays filled for webhook channels so an older Delivery keeps working.
 public sealed record ChannelUpserted(
     Guid ChannelId,
     Guid TenantId,
@@ -43,6 +53,7 @@ public sealed record ChannelUpserted(
     string Name,
     string Type,
     WebhookChannelSettings? Webhook,
-    DateTimeOffset OccurredAt);
+    DateTimeOffset OccurredAt,
+    string? SettingsJson = null);
 
 public sealed record ChannelDeleted(Guid ChannelId, Guid TenantId, long Version, DateTimeOffset OccurredAt);

@@ -8,12 +8,14 @@ public sealed record DueCheck(
     string Type,
     DateTimeOffset DueAt,
     int TimeoutSeconds,
-    HttpCheckSpec? Http);
+    HttpCheckSpec? Http,
+    CheckSpec? Check = null);
 
 /// Command to the Checker: run these checks. Many checks travel in one message to keep the broker off the hot path.
 public sealed record CheckMonitorBatch(Guid BatchId, DateTimeOffset DispatchedAt, IReadOnlyList<DueCheck> Checks);
 
-/// Published once per completed check; CheckId makes redelivery harmless.
+/// Published once per completed check; CheckId makes redelivery harmless. Conditions lists each condition of the
+/// monitor with its outcome and actual value; Detail is a one-line summary of what the check saw (may be null).
 public sealed record MonitorChecked(
     Guid CheckId,
     Guid MonitorId,
@@ -23,4 +25,6 @@ public sealed record MonitorChecked(
     double LatencyMs,
     string? Error,
     DateTimeOffset DueAt,
-    DateTimeOffset CheckedAt);
+    DateTimeOffset CheckedAt,
+    IReadOnlyList<ConditionResult>? Conditions = null,
+    string? Detail = null);

@@ -1,6 +1,10 @@
 using Microsoft.EntityFrameworkCore;
+using Sentinel.AlertEvaluation.Escalation;
+using Sentinel.AlertEvaluation.History;
 using Sentinel.AlertEvaluation.Incidents;
+using Sentinel.AlertEvaluation.Maintenance;
 using Sentinel.AlertEvaluation.Monitors;
+using Sentinel.AlertEvaluation.Rules;
 using Sentinel.AlertEvaluation.State;
 using Sentinel.ServiceDefaults.Outbox;
 
@@ -13,6 +17,11 @@ public sealed class AlertingDb(DbContextOptions<AlertingDb> options) : DbContext
     public DbSet<MonitorCopy> Monitors => Set<MonitorCopy>();
     public DbSet<MonitorState> States => Set<MonitorState>();
     public DbSet<Incident> Incidents => Set<Incident>();
+    public DbSet<EscalationPolicyCopy> EscalationPolicies => Set<EscalationPolicyCopy>();
+    public DbSet<AlertRuleCopy> AlertRules => Set<AlertRuleCopy>();
+    public DbSet<MaintenanceWindowCopy> MaintenanceWindows => Set<MaintenanceWindowCopy>();
+    public DbSet<AlertHistoryEntry> History => Set<AlertHistoryEntry>();
+    public DbSet<PendingResult> PendingResults => Set<PendingResult>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
 
     protected override void OnModelCreating(ModelBuilder model)
@@ -22,5 +31,10 @@ public sealed class AlertingDb(DbContextOptions<AlertingDb> options) : DbContext
         MonitorCopy.Configure(model.Entity<MonitorCopy>());
         MonitorState.Configure(model.Entity<MonitorState>());
         Incident.Configure(model.Entity<Incident>());
+        EscalationPolicyCopy.Configure(model.Entity<EscalationPolicyCopy>());
+        AlertRuleCopy.Configure(model.Entity<AlertRuleCopy>());
+        MaintenanceWindowCopy.Configure(model.Entity<MaintenanceWindowCopy>());
+        AlertHistoryEntry.Configure(model.Entity<AlertHistoryEntry>());
+        PendingResult.Configure(model.Entity<PendingResult>());
     }
 }

@@ -1,6 +1,10 @@
 using Sentinel.AlertEvaluation;
+using Sentinel.AlertEvaluation.Escalation;
 using Sentinel.AlertEvaluation.Incidents;
+using Sentinel.AlertEvaluation.Maintenance;
 using Sentinel.AlertEvaluation.Monitors;
+using Sentinel.AlertEvaluation.RateLimiting;
+using Sentinel.AlertEvaluation.Rules;
 using Sentinel.AlertEvaluation.State;
 using Sentinel.ServiceDefaults;
 using Sentinel.ServiceDefaults.Data;
@@ -14,7 +18,20 @@ builder.AddSentinelBus("AlertEvaluation", x =>
     x.AddConsumer<MonitorCheckedConsumer>(typeof(MonitorCheckedConsumerDefinition));
     x.AddConsumer<MonitorUpsertedConsumer>();
     x.AddConsumer<MonitorDeletedConsumer>();
+    x.AddConsumer<EscalationPolicyUpsertedConsumer>();
+    x.AddConsumer<EscalationPolicyDeletedConsumer>();
+    x.AddConsumer<AlertRuleUpsertedConsumer>();
+    x.AddConsumer<AlertRuleDeletedConsumer>();
+    x.AddConsumer<MaintenanceWindowUpsertedConsumer>();
+    x.AddConsumer<MaintenanceWindowDeletedConsumer>();
 });
+builder.Services.AddSingleton<RedisConnection>();
+builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded, ["ready"]);
+builder.Services.AddSingleton<AlertRateLimiter>();
+builder.Services.AddScoped<AlertDispatcher>();
+builder.Services.AddScoped<ResultEvaluation>();
+builder.Services.AddScoped<DueWork>();
+builder.Services.AddHostedService<AlertClock>();
 
 var app = builder.Build();
 app.MapSentinelDefaults();

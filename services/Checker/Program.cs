@@ -1,5 +1,4 @@
 using Sentinel.Checker.Checks;
-using Sentinel.Checker.Checks.Http;
 using Sentinel.Contracts;
 using Sentinel.ServiceDefaults;
 using Sentinel.ServiceDefaults.Messaging;
@@ -8,10 +7,11 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddSentinelDefaults();
 builder.AddSentinelBus("Checker", x =>
     x.AddConsumer<CheckMonitorBatchConsumer>().Endpoint(e => e.Name = Queues.CheckMonitorBatch));
-builder.Services.AddHttpChecks();
+builder.Services.AddChecks();
 
 var app = builder.Build();
 app.MapSentinelDefaults();
+app.MapCheckNow();
 
 // Stateless: nothing to migrate.
 await app.RunOrMigrateAsync(args, null);

@@ -1,7 +1,6 @@
 using Sentinel.Contracts;
 using Sentinel.Delivery;
 using Sentinel.Delivery.Channels;
-using Sentinel.Delivery.Channels.Webhook;
 using Sentinel.Delivery.Notifications;
 using Sentinel.ServiceDefaults;
 using Sentinel.ServiceDefaults.Data;
@@ -14,13 +13,21 @@ builder.AddSentinelBus("Delivery", x =>
 {
     x.AddConsumer<ChannelUpsertedConsumer>();
     x.AddConsumer<ChannelDeletedConsumer>();
-    x.AddConsumer<SendNotificationConsumer>().Endpoint(e => e.Name = Queues.SendNotification);
+    x.AddConsumer<SendNotificationConsumer>().Endpoint(e =>
+    {
+        e.Name = Queues.SendNotification;
+        // Sends wait on the network, not the CPU: many in flight at once (a slow channel holds at most its own
+        // PerChannelConcurrency of them).
+        e.PrefetchCount = builder.Configuration.GetValue("Delivery:ConsumerConcurrency", 128);
+        e.ConcurrentMessageLimit = builder.Configuration.GetValue("Delivery:ConsumerConcurrency", 128);
+    });
 });
-builder.AddWebhookChannel();
+builder.AddNotificationChannels();
 
 var app = builder.Build();
 app.MapSentinelDefaults();
 app.MapListDeliveries();
+app.MapTestChannel();
 
 await app.RunOrMigrateAsync(args, DatabaseExtensions.MigrateAsync<DeliveryDb>);
 

@@ -3,8 +3,11 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Design;
 using Sentinel.Gateway.Api;
+using Sentinel.Gateway.AlertRules;
 using Sentinel.Gateway.ApiKeys;
 using Sentinel.Gateway.Channels;
+using Sentinel.Gateway.EscalationPolicies;
+using Sentinel.Gateway.MaintenanceWindows;
 using Sentinel.Gateway.Tenants;
 using Sentinel.ServiceDefaults.Data;
 using Sentinel.ServiceDefaults.Outbox;
@@ -22,6 +25,15 @@ public sealed class CatalogDb(DbContextOptions<CatalogDb> options) : DbContext(o
     public DbSet<Monitor> Monitors => Set<Monitor>();
     public DbSet<Channel> Channels => Set<Channel>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+    public DbSet<EscalationPolicy> EscalationPolicies => Set<EscalationPolicy>();
+    public DbSet<AlertRule> AlertRules => Set<AlertRule>();
+    public DbSet<MaintenanceWindow> MaintenanceWindows => Set<MaintenanceWindow>();
+
+    // Alerting settings of a monitor, stored with it (shadow properties until Monitor.cs carries them as its own).
+    public const string MonitorEscalationPolicyId = "EscalationPolicyId";
+    public const string MonitorParentMonitorId = "ParentMonitorId";
+    public const string MonitorFlapThreshold = "FlapThreshold";
+    public const string MonitorFlapWindowSeconds = "FlapWindowSeconds";
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
 
     protected override void OnModelCreating(ModelBuilder model)
@@ -89,6 +101,12 @@ public sealed class CatalogDb(DbContextOptions<CatalogDb> options) : DbContext(o
             e.Property(m => m.UpdatedAt).HasColumnName("updated_at");
             e.HasIndex(m => new { m.TenantId, m.Id });
             e.HasIndex(m => m.ChannelIds).HasMethod("gin");
+            e.Property<Guid?>(MonitorEscalationPolicyId).HasColumnName("escalation_policy_id");
+            e.Property<Guid?>(MonitorParentMonitorId).HasColumnName("parent_monitor_id");
+            e.Property<int?>(MonitorFlapThreshold).HasColumnName("flap_threshold");
+            e.Property<int?>(MonitorFlapWindowSeconds).HasColumnName("flap_window_seconds");
+            e.HasIndex(MonitorEscalationPolicyId).HasFilter("escalation_policy_id is not null");
+            e.HasIndex(MonitorParentMonitorId).HasFilter("parent_monitor_id is not null");
             e.HasOne<Tenant>().WithMany().HasForeignKey(m => m.TenantId).OnDelete(DeleteBehavior.Cascade);
         });
 
@@ -109,6 +127,10 @@ public sealed class CatalogDb(DbContextOptions<CatalogDb> options) : DbContext(o
             e.HasIndex(c => new { c.TenantId, c.Id });
             e.HasOne<Tenant>().WithMany().HasForeignKey(c => c.TenantId).OnDelete(DeleteBehavior.Cascade);
         });
+
+        EscalationPolicy.Configure(model);
+        AlertRule.Configure(model);
+        MaintenanceWindow.Configure(model);
 
         model.Entity<IdempotencyRecord>(e =>
         {

@@ -1,12 +1,16 @@
 using System.Text.Json.Serialization;
 using Sentinel.Gateway.Api;
+using Sentinel.Gateway.AlertRules;
 using Sentinel.Gateway.ApiKeys;
 using Sentinel.Gateway.Auth;
 using Sentinel.Gateway.Channels;
 using Sentinel.Gateway.CheckResults;
 using Sentinel.Gateway.Deliveries;
+using Sentinel.Gateway.EscalationPolicies;
 using Sentinel.Gateway.Incidents;
+using Sentinel.Gateway.MaintenanceWindows;
 using Sentinel.Gateway.Monitors;
+using Sentinel.Gateway.Stats;
 using Sentinel.Gateway.Tenants;
 
 namespace Sentinel.Gateway;
@@ -30,6 +34,9 @@ public static class GatewayApi
         services.AddInternalApi<IAlertEvaluationApi>("AlertEvaluation", "http://localhost:5084");
         services.AddInternalApi<ITelemetryApi>("TelemetryIngest", "http://localhost:5083");
         services.AddInternalApi<IDeliveryApi>("Delivery", "http://localhost:5085");
+        services.AddCheckerApi();
+        services.AddTelemetryStats();
+        services.AddDeliveryChannelsApi();
         return services;
     }
 
@@ -48,18 +55,26 @@ public static class GatewayApi
         api.MapDeleteMonitor();
         api.MapPauseMonitor();
         api.MapResumeMonitor();
+        api.MapCheckNow();
         api.MapListMonitorResults();
+        api.MapGetMonitorStats();
         api.MapListMonitorIncidents();
         api.MapCreateChannel();
         api.MapListChannels();
         api.MapGetChannel();
         api.MapReplaceChannel();
         api.MapDeleteChannel();
+        api.MapTestChannel();
         api.MapCreateApiKey();
         api.MapListApiKeys();
         api.MapRevokeApiKey();
         api.MapListIncidents();
         api.MapGetIncident();
+        api.MapAcknowledgeIncident();
+        api.MapListAlertHistory();
+        api.MapEscalationPolicies();
+        api.MapAlertRules();
+        api.MapMaintenanceWindows();
         api.MapListDeliveries();
         return app;
     }

@@ -4,17 +4,26 @@ using Sentinel.ServiceDefaults.Data;
 using Sentinel.ServiceDefaults.Messaging;
 using Sentinel.TelemetryIngest;
 using Sentinel.TelemetryIngest.Ingest;
+using Sentinel.TelemetryIngest.Maintenance;
 using Sentinel.TelemetryIngest.Results;
+using Sentinel.TelemetryIngest.Stats;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddSentinelDefaults();
 builder.AddSentinelDatabase<TelemetryDb>(TelemetryDb.Schema);
-builder.AddSentinelBus("TelemetryIngest", x => x.AddConsumer<MonitorCheckedConsumer, MonitorCheckedConsumerDefinition>());
+builder.AddSentinelBus("TelemetryIngest", x =>
+{
+    x.AddConsumer<MonitorCheckedConsumer, MonitorCheckedConsumerDefinition>();
+    x.AddConsumer<MonitorCheckedBatchConsumer, MonitorCheckedBatchConsumerDefinition>();
+});
 builder.Services.AddScoped<PingResultWriter>();
+builder.AddTelemetryMaintenance();
+builder.Services.AddScoped<StatsReader>();
 
 var app = builder.Build();
 app.MapSentinelDefaults();
 app.MapGetResults();
+app.MapGetStats();
 
 await app.RunOrMigrateAsync(args, DatabaseExtensions.MigrateAsync<TelemetryDb>);
 

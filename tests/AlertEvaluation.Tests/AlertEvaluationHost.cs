@@ -17,6 +17,7 @@ public sealed class AlertEvaluationHost
     public static TestDatabase Database { get; private set; } = null!;
     public static TestVirtualHost VirtualHost { get; private set; } = null!;
     public static WebApplicationFactory<Program> Factory { get; private set; } = null!;
+    public static TestClock Clock { get; } = new();
     public static ConcurrentQueue<SendNotification> Sent { get; } = new();
     public static ConcurrentQueue<MonitorStatusChanged> StatusChanges { get; } = new();
     static IBusControl? delivery;
@@ -28,16 +29,10 @@ public sealed class AlertEvaluationHost
     {
         Database = await TestDatabase.CreateAsync("alerting_tests");
         VirtualHost = await TestVirtualHost.CreateAsync("alerting-tests");
-        Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
-        {
-            b.UseSetting("ConnectionStrings:Postgres", Database.ConnectionString);
-            b.UseSetting("RabbitMq:VirtualHost", VirtualHost.Name);
-            b.UseSetting("RabbitMq:RetryLimit", "8");
-            b.UseSetting("Outbox:PollMilliseconds", "50");
-        });
+        Factory = CreateReplica();
         using (var scope = Factory.Services.CreateScope())
             await DatabaseExtensions.MigrateAsync<AlertingDb>(scope.ServiceProvider, CancellationToken.None);
-        _ = Factory.CreateClient(); // starts the host, its consumers and the outbox relay
+        _ = Factory.CreateClient(); // starts the host, its consumers, the outbox relay and the alert clock
 
         delivery = MassTransit.Bus.Factory.CreateUsingRabbitMq(cfg =>
         {
@@ -46,6 +41,7 @@ public sealed class AlertEvaluationHost
                 h.Username(TestInfrastructure.RabbitUser);
                 h.Password(TestInfrastructure.RabbitPassword);
             });
+            cfg.PrefetchCount = 200;
             cfg.ReceiveEndpoint(Queues.SendNotification, e => e.Handler<SendNotification>(c =>
             {
                 Sent.Enqueue(c.Message);
@@ -59,6 +55,20 @@ public sealed class AlertEvaluationHost
         });
         await delivery.StartAsync();
     }
+
+    /// Another Alert-Evaluation process on the same database, broker and clock: replicas compete for the same queues.
+    public static WebApplicationFactory<Program> CreateReplica() =>
+        new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            // A small pool: the machine's PostgreSQL (100 connections) is shared with other test runs.
+            b.UseSetting("ConnectionStrings:Postgres", Database.ConnectionString + ";Maximum Pool Size=12");
+            b.UseSetting("RabbitMq:VirtualHost", VirtualHost.Name);
+            b.UseSetting("RabbitMq:RetryLimit", "8");
+            b.UseSetting("Redis:Configuration", TestInfrastructure.RedisConfiguration);
+            b.UseSetting("Outbox:PollMilliseconds", "50");
+            b.UseSetting("Alerting:ClockMilliseconds", "200");
+            b.ConfigureServices(s => s.AddSingleton<TimeProvider>(Clock));
+        });
 
     [OneTimeTearDown]
     public async Task StopAsync()

@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using System.Text.Json;
+using Sentinel.Delivery.Channels;
 using Sentinel.Contracts;
 using Sentinel.Delivery.Channels.Webhook;
 using Sentinel.Delivery.Notifications;
@@ -16,6 +18,8 @@ namespace Sentinel.Delivery.Tests;
 public sealed class DeliveryFixture
 {
     public const int MaxAttempts = 3;
+    public const int PerChannelConcurrency = 2;
+    public static readonly string SecretKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
     static TestDatabase? database;
     static TestVirtualHost? virtualHost;
@@ -26,6 +30,7 @@ public sealed class DeliveryFixture
     public static WebhookReceiver Receiver => receiver ?? throw new InvalidOperationException("fixture not set up");
     public static WebApplicationFactory<Program> Factory => factory ?? throw new InvalidOperationException("fixture not set up");
     public static BusRecorder Bus { get; } = new();
+    public static ChannelSecrets Secrets => Factory.Services.GetRequiredService<ChannelSecrets>();
 
     [OneTimeSetUp]
     public async Task StartAsync()
@@ -97,6 +102,19 @@ public sealed class DeliveryFixture
         return channel;
     }
 
+    /// A channel of any kind, its settings as the Gateway sends them (SettingsJson), published and waited for.
+    public static async Task<ChannelUpserted> ChannelAsync(string type, object settings, Guid? tenantId = null)
+    {
+        var channel = new ChannelUpserted(
+            Guid.NewGuid(), tenantId ?? Guid.NewGuid(), 1, $"{type} channel", type, null, DateTimeOffset.UtcNow,
+            JsonSerializer.Serialize(settings, JsonSerializerOptions.Web));
+        await PublishAsync(channel);
+        await Poll.UntilAsync(
+            () => QueryAsync(db => db.Channels.AnyAsync(c => c.Id == channel.ChannelId)), found => found,
+            TimeSpan.FromSeconds(20), $"channel {channel.ChannelId} to be copied");
+        return channel;
+    }
+
     public static SendNotification DownNotification(ChannelUpserted channel, Guid? incidentId = null, string? customMessage = null)
     {
         var incident = incidentId ?? Guid.NewGuid();
@@ -117,7 +135,8 @@ public sealed class DeliveryFixture
         QueryAsync(db => db.DeliveryAttempts.AsNoTracking()
             .Where(a => a.NotificationId == notificationId).OrderBy(a => a.Attempt).ToListAsync());
 
-    sealed class DeliveryFactory(string connectionString, string virtualHost) : WebApplicationFactory<Program>
+    public sealed class DeliveryFactory(string connectionString, string virtualHost, params (string Key, string Value)[] extra)
+        : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -126,7 +145,20 @@ public sealed class DeliveryFixture
             builder.UseSetting("RabbitMq:RetryLimit", "4");
             builder.UseSetting("Outbox:PollMilliseconds", "50");
             builder.UseSetting("Delivery:MaxAttempts", MaxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            builder.UseSetting("Delivery:WebhookTimeoutSeconds", "1");
+            builder.UseSetting("Delivery:TimeoutSeconds", "1");
+            builder.UseSetting("Delivery:SecretKey", SecretKey);
+            builder.UseSetting("Delivery:RetryBaseSeconds", "0.2");
+            builder.UseSetting("Delivery:RetryPollMilliseconds", "100");
+            builder.UseSetting("Delivery:PerChannelConcurrency", PerChannelConcurrency.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            builder.UseSetting("Delivery:BusyDeferMilliseconds", "50");
+            builder.UseSetting("Delivery:IncidentUrl", "https://sentinel.example/incidents/{incidentId}");
+            foreach (var (key, value) in extra)
+                builder.UseSetting(key, value);
+            if (extra.Length > 0)
+                // A factory started and stopped inside a test: MassTransit keeps the logger factory of the last bus
+                // in a static, so one that is disposed with its host would break the next bus in this process.
+                builder.ConfigureServices(s => s.AddSingleton<Microsoft.Extensions.Logging.ILoggerFactory>(
+                    Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance));
         }
     }
 }

@@ -44,6 +44,7 @@ public sealed class DockerComposeTests
         foreach (var a in args)
             info.ArgumentList.Add(a);
         info.Environment["SENTINEL_BOOTSTRAP_API_KEY"] = "sk_compose_check";
+        info.Environment["SENTINEL_DELIVERY_SECRET_KEY"] = Convert.ToBase64String(new byte[32]);
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

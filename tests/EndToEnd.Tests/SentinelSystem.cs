@@ -39,6 +39,7 @@ public sealed class SentinelSystem
             ["RabbitMq__VirtualHost"] = virtualHost.Name,
             ["Redis__Configuration"] = TestInfrastructure.RedisConfiguration,
             ["Gateway__BootstrapApiKey"] = BootstrapApiKey,
+            ["Delivery__SecretKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
             ["Outbox__PollMilliseconds"] = "50",
         };
         foreach (var (name, port) in ports)
@@ -76,13 +77,16 @@ public sealed class SentinelSystem
     }
 }
 
-/// One service as a separate `dotnet Sentinel.X.dll` process, stopped with SIGTERM as an orchestrator would.
-public sealed class ServiceProcess(string name, int port, IReadOnlyDictionary<string, string> environment)
+/// One service as a separate `dotnet Sentinel.X.dll` process, stopped with SIGTERM as an orchestrator would
+/// (or killed with SIGKILL, as a crash would). logName tells a second replica's log from the first's.
+public sealed class ServiceProcess(string name, int port, IReadOnlyDictionary<string, string> environment, string? logName = null)
 {
     Process? process;
-    readonly string logPath = Path.Combine(TestContext.CurrentContext.WorkDirectory, $"e2e-{name}.log");
+    readonly string logPath = Path.Combine(TestContext.CurrentContext.WorkDirectory, $"e2e-{logName ?? name}.log");
 
     public string Name => name;
+    public int Port => port;
+    public string BaseUrl => $"http://127.0.0.1:{port}";
 
     public static async Task MigrateAsync(string name, IReadOnlyDictionary<string, string> environment)
     {
@@ -136,6 +140,19 @@ public sealed class ServiceProcess(string name, int port, IReadOnlyDictionary<st
         {
             process.Kill(entireProcessTree: true);
         }
+        process.Dispose();
+        process = null;
+    }
+
+    /// SIGKILL: no shutdown at all, in-flight work is cut wherever it is.
+    public async Task KillAsync()
+    {
+        if (process is null || process.HasExited)
+            return;
+        if (Kill(process.Id, 9) != 0)
+            throw new InvalidOperationException($"kill -9 {process.Id} ({name}) failed: errno {Marshal.GetLastWin32Error()}");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await process.WaitForExitAsync(timeout.Token);
         process.Dispose();
         process = null;
     }

@@ -25,6 +25,8 @@ public sealed class SchedulerHost : IAsyncDisposable
 
     public IServiceProvider Services => factory.Services;
 
+    public HttpClient CreateClient() => factory.CreateClient();
+
     public static async Task<SchedulerHost> StartAsync(
         TestDatabase database, TestVirtualHost virtualHost, FakeTimeProvider? clock,
         IReadOnlyDictionary<string, string>? settings = null)

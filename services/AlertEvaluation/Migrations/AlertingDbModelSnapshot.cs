@@ -24,12 +24,131 @@ namespace Sentinel.AlertEvaluation.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Sentinel.AlertEvaluation.Escalation.EscalationPolicyCopy", b =>
+                {
+                    b.Property<Guid>("PolicyId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("policy_id");
+
+                    b.Property<bool>("Deleted")
+                        .HasColumnType("boolean")
+                        .HasColumnName("deleted");
+
+                    b.Property<string>("LevelsJson")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("levels");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.HasKey("PolicyId");
+
+                    b.ToTable("escalation_policies", "alerting");
+                });
+
+            modelBuilder.Entity("Sentinel.AlertEvaluation.History.AlertHistoryEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<Guid?>("ChannelId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("channel_id");
+
+                    b.Property<string>("Detail")
+                        .HasColumnType("text")
+                        .HasColumnName("detail");
+
+                    b.Property<int?>("EscalationLevel")
+                        .HasColumnType("integer")
+                        .HasColumnName("escalation_level");
+
+                    b.Property<string>("Event")
+                        .HasColumnType("text")
+                        .HasColumnName("event");
+
+                    b.Property<Guid?>("IncidentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("incident_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("kind");
+
+                    b.Property<Guid>("MonitorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("monitor_id");
+
+                    b.Property<Guid?>("NotificationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("notification_id");
+
+                    b.Property<Guid?>("RuleId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("rule_id");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IncidentId")
+                        .HasFilter("incident_id is not null");
+
+                    b.HasIndex("TenantId", "MonitorId", "Id");
+
+                    b.ToTable("alert_history", "alerting");
+                });
+
             modelBuilder.Entity("Sentinel.AlertEvaluation.Incidents.Incident", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("AcknowledgedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("acknowledged_at");
+
+                    b.Property<string>("AcknowledgedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("acknowledged_by");
+
+                    b.Property<Guid?>("AcknowledgedByKeyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("acknowledged_by_key_id");
+
+                    b.PrimitiveCollection<List<string>>("AffectedMonitors")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text[]")
+                        .HasColumnName("affected_monitors")
+                        .HasDefaultValueSql("'{}'::text[]");
+
+                    b.Property<DateTimeOffset?>("AlertedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("alerted_at");
 
                     b.Property<string>("Error")
                         .HasColumnType("text")
@@ -38,6 +157,14 @@ namespace Sentinel.AlertEvaluation.Migrations
                     b.Property<DateTimeOffset>("FirstFailureAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("first_failure_at");
+
+                    b.Property<string>("HeldReason")
+                        .HasColumnType("text")
+                        .HasColumnName("held_reason");
+
+                    b.Property<bool>("InMaintenance")
+                        .HasColumnType("boolean")
+                        .HasColumnName("in_maintenance");
 
                     b.Property<Guid>("MonitorId")
                         .HasColumnType("uuid")
@@ -48,9 +175,31 @@ namespace Sentinel.AlertEvaluation.Migrations
                         .HasColumnType("text")
                         .HasColumnName("monitor_name");
 
+                    b.Property<DateTimeOffset?>("NextReminderAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_reminder_at");
+
+                    b.PrimitiveCollection<List<Guid>>("NotifiedChannelIds")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("notified_channel_ids")
+                        .HasDefaultValueSql("'{}'::uuid[]");
+
+                    b.PrimitiveCollection<List<int>>("NotifiedLevels")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer[]")
+                        .HasColumnName("notified_levels")
+                        .HasDefaultValueSql("'{}'::integer[]");
+
                     b.Property<DateTimeOffset>("OpenedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("opened_at");
+
+                    b.Property<int>("RemindersSent")
+                        .HasColumnType("integer")
+                        .HasColumnName("reminders_sent");
 
                     b.Property<DateTimeOffset?>("ResolvedAt")
                         .HasColumnType("timestamp with time zone")
@@ -60,6 +209,10 @@ namespace Sentinel.AlertEvaluation.Migrations
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("status");
+
+                    b.Property<Guid?>("SuppressedByIncidentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("suppressed_by_incident_id");
 
                     b.Property<Guid>("TenantId")
                         .HasColumnType("uuid")
@@ -72,9 +225,73 @@ namespace Sentinel.AlertEvaluation.Migrations
                         .HasDatabaseName("ix_incidents_one_open_per_monitor")
                         .HasFilter("status = 'open'");
 
+                    b.HasIndex("SuppressedByIncidentId")
+                        .HasFilter("suppressed_by_incident_id is not null");
+
                     b.HasIndex("TenantId", "Id");
 
                     b.ToTable("incidents", "alerting");
+                });
+
+            modelBuilder.Entity("Sentinel.AlertEvaluation.Maintenance.MaintenanceWindowCopy", b =>
+                {
+                    b.Property<Guid>("WindowId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("window_id");
+
+                    b.Property<string>("Cron")
+                        .HasColumnType("text")
+                        .HasColumnName("cron");
+
+                    b.Property<bool>("Deleted")
+                        .HasColumnType("boolean")
+                        .HasColumnName("deleted");
+
+                    b.Property<int?>("DurationSeconds")
+                        .HasColumnType("integer")
+                        .HasColumnName("duration_seconds");
+
+                    b.Property<DateTimeOffset?>("EndsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ends_at");
+
+                    b.PrimitiveCollection<List<Guid>>("MonitorIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("monitor_ids");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.Property<DateTimeOffset?>("StartsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("starts_at");
+
+                    b.PrimitiveCollection<List<string>>("Tags")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("tags");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("TimeZone")
+                        .HasColumnType("text")
+                        .HasColumnName("time_zone");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.HasKey("WindowId");
+
+                    b.HasIndex("TenantId");
+
+                    b.ToTable("maintenance_windows", "alerting");
                 });
 
             modelBuilder.Entity("Sentinel.AlertEvaluation.Monitors.MonitorCopy", b =>
@@ -101,14 +318,30 @@ namespace Sentinel.AlertEvaluation.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("deleted");
 
+                    b.Property<Guid?>("EscalationPolicyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("escalation_policy_id");
+
                     b.Property<int>("FailureThreshold")
                         .HasColumnType("integer")
                         .HasColumnName("failure_threshold");
+
+                    b.Property<int>("FlapThreshold")
+                        .HasColumnType("integer")
+                        .HasColumnName("flap_threshold");
+
+                    b.Property<int>("FlapWindowSeconds")
+                        .HasColumnType("integer")
+                        .HasColumnName("flap_window_seconds");
 
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("name");
+
+                    b.Property<Guid?>("ParentMonitorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("parent_monitor_id");
 
                     b.Property<bool>("Paused")
                         .HasColumnType("boolean")
@@ -117,6 +350,17 @@ namespace Sentinel.AlertEvaluation.Migrations
                     b.Property<int>("RecoveryThreshold")
                         .HasColumnType("integer")
                         .HasColumnName("recovery_threshold");
+
+                    b.Property<int>("ResendEverySeconds")
+                        .HasColumnType("integer")
+                        .HasColumnName("resend_every_seconds");
+
+                    b.PrimitiveCollection<List<string>>("Tags")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text[]")
+                        .HasColumnName("tags")
+                        .HasDefaultValueSql("'{}'::text[]");
 
                     b.Property<Guid>("TenantId")
                         .HasColumnType("uuid")
@@ -132,7 +376,64 @@ namespace Sentinel.AlertEvaluation.Migrations
 
                     b.HasKey("MonitorId");
 
+                    b.HasIndex("ParentMonitorId")
+                        .HasDatabaseName("ix_monitors_parent_monitor_id");
+
                     b.ToTable("monitors", "alerting");
+                });
+
+            modelBuilder.Entity("Sentinel.AlertEvaluation.Rules.AlertRuleCopy", b =>
+                {
+                    b.Property<Guid>("RuleId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("rule_id");
+
+                    b.PrimitiveCollection<List<Guid>>("ChannelIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("channel_ids");
+
+                    b.Property<int>("ConsecutiveFailures")
+                        .HasColumnType("integer")
+                        .HasColumnName("consecutive_failures");
+
+                    b.Property<bool>("Deleted")
+                        .HasColumnType("boolean")
+                        .HasColumnName("deleted");
+
+                    b.Property<int>("MaxAlertsPerHour")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_alerts_per_hour");
+
+                    b.PrimitiveCollection<List<Guid>>("MonitorIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("monitor_ids");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.PrimitiveCollection<List<string>>("Tags")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("tags");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.HasKey("RuleId");
+
+                    b.HasIndex("TenantId");
+
+                    b.ToTable("alert_rules", "alerting");
                 });
 
             modelBuilder.Entity("Sentinel.AlertEvaluation.State.MonitorState", b =>
@@ -142,6 +443,13 @@ namespace Sentinel.AlertEvaluation.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("monitor_id");
 
+                    b.PrimitiveCollection<List<DateTimeOffset>>("ChangeTimes")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone[]")
+                        .HasColumnName("change_times")
+                        .HasDefaultValueSql("'{}'::timestamptz[]");
+
                     b.Property<int>("ConsecutiveFailures")
                         .HasColumnType("integer")
                         .HasColumnName("consecutive_failures");
@@ -150,9 +458,20 @@ namespace Sentinel.AlertEvaluation.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("consecutive_successes");
 
+                    b.PrimitiveCollection<List<Guid>>("FiredRuleIds")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("fired_rule_ids")
+                        .HasDefaultValueSql("'{}'::uuid[]");
+
                     b.Property<DateTimeOffset?>("FirstFailureAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("first_failure_at");
+
+                    b.Property<bool>("Flapping")
+                        .HasColumnType("boolean")
+                        .HasColumnName("flapping");
 
                     b.Property<Guid?>("LastCheckId")
                         .HasColumnType("uuid")
@@ -165,6 +484,10 @@ namespace Sentinel.AlertEvaluation.Migrations
                     b.Property<string>("LastError")
                         .HasColumnType("text")
                         .HasColumnName("last_error");
+
+                    b.Property<DateTimeOffset?>("NextDueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_due_at");
 
                     b.Property<Guid?>("OpenIncidentId")
                         .HasColumnType("uuid")
@@ -191,7 +514,61 @@ namespace Sentinel.AlertEvaluation.Migrations
 
                     b.HasKey("MonitorId");
 
+                    b.HasIndex("NextDueAt")
+                        .HasDatabaseName("ix_monitor_states_next_due_at")
+                        .HasFilter("next_due_at is not null");
+
                     b.ToTable("monitor_states", "alerting");
+                });
+
+            modelBuilder.Entity("Sentinel.AlertEvaluation.State.PendingResult", b =>
+                {
+                    b.Property<Guid>("CheckId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("check_id");
+
+                    b.Property<DateTimeOffset>("CheckedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("checked_at");
+
+                    b.Property<DateTimeOffset>("DueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("due_at");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("text")
+                        .HasColumnName("error");
+
+                    b.Property<double>("LatencyMs")
+                        .HasColumnType("double precision")
+                        .HasColumnName("latency_ms");
+
+                    b.Property<Guid>("MonitorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("monitor_id");
+
+                    b.Property<DateTimeOffset>("ParkedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("parked_at");
+
+                    b.Property<int?>("StatusCode")
+                        .HasColumnType("integer")
+                        .HasColumnName("status_code");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<bool>("Up")
+                        .HasColumnType("boolean")
+                        .HasColumnName("up");
+
+                    b.HasKey("CheckId");
+
+                    b.HasIndex("MonitorId");
+
+                    b.ToTable("pending_results", "alerting");
                 });
 
             modelBuilder.Entity("Sentinel.ServiceDefaults.Outbox.OutboxMessage", b =>

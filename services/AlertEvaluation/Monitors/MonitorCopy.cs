@@ -7,6 +7,10 @@ namespace Sentinel.AlertEvaluation.Monitors;
 /// Alert-Evaluation's own copy of a monitor's alert settings, kept from the Gateway's catalog events.
 public sealed class MonitorCopy
 {
+    /// Flap detection when the monitor does not say: more than 5 status changes within 10 minutes.
+    public const int DefaultFlapThreshold = 5;
+    public const int DefaultFlapWindowSeconds = 600;
+
     public Guid MonitorId { get; init; }
     public Guid TenantId { get; init; }
     public long Version { get; private set; }
@@ -18,6 +22,13 @@ public sealed class MonitorCopy
     public List<Guid> ChannelIds { get; private set; } = [];
     public bool AlertOnRecovery { get; private set; } = true;
     public string? CustomMessage { get; private set; }
+    public List<string> Tags { get; private set; } = [];
+    public int ResendEverySeconds { get; private set; }
+    public Guid? EscalationPolicyId { get; private set; }
+    public Guid? ParentMonitorId { get; private set; }
+    /// More than this many status changes within FlapWindowSeconds mark the monitor flapping; 0 turns detection off.
+    public int FlapThreshold { get; private set; } = DefaultFlapThreshold;
+    public int FlapWindowSeconds { get; private set; } = DefaultFlapWindowSeconds;
     public DateTimeOffset UpdatedAt { get; private set; }
 
     public static MonitorCopy From(MonitorUpserted e)
@@ -37,6 +48,12 @@ public sealed class MonitorCopy
         ChannelIds = [.. e.ChannelIds];
         AlertOnRecovery = e.AlertOnRecovery;
         CustomMessage = e.CustomMessage;
+        Tags = [.. e.Tags];
+        ResendEverySeconds = e.ResendEverySeconds;
+        EscalationPolicyId = e.EscalationPolicyId;
+        ParentMonitorId = e.ParentMonitorId;
+        FlapThreshold = e.FlapThreshold ?? DefaultFlapThreshold;
+        FlapWindowSeconds = e.FlapWindowSeconds ?? DefaultFlapWindowSeconds;
         UpdatedAt = e.OccurredAt;
     }
 
@@ -46,6 +63,10 @@ public sealed class MonitorCopy
         Deleted = true;
         UpdatedAt = e.OccurredAt;
     }
+
+    /// Whether a rule or maintenance window that names these monitors or tags covers this monitor.
+    public bool IsCoveredBy(IReadOnlyCollection<Guid> monitorIds, IReadOnlyCollection<string> tags) =>
+        monitorIds.Contains(MonitorId) || tags.Any(Tags.Contains);
 
     internal static void Configure(EntityTypeBuilder<MonitorCopy> e)
     {
@@ -62,6 +83,13 @@ public sealed class MonitorCopy
         e.Property(m => m.ChannelIds).HasColumnName("channel_ids");
         e.Property(m => m.AlertOnRecovery).HasColumnName("alert_on_recovery");
         e.Property(m => m.CustomMessage).HasColumnName("custom_message");
+        e.Property(m => m.Tags).HasColumnName("tags").HasDefaultValueSql("'{}'::text[]");
+        e.Property(m => m.ResendEverySeconds).HasColumnName("resend_every_seconds");
+        e.Property(m => m.EscalationPolicyId).HasColumnName("escalation_policy_id");
+        e.Property(m => m.ParentMonitorId).HasColumnName("parent_monitor_id");
+        e.Property(m => m.FlapThreshold).HasColumnName("flap_threshold");
+        e.Property(m => m.FlapWindowSeconds).HasColumnName("flap_window_seconds");
         e.Property(m => m.UpdatedAt).HasColumnName("updated_at");
+        e.HasIndex(m => m.ParentMonitorId).HasDatabaseName("ix_monitors_parent_monitor_id");
     }
 }

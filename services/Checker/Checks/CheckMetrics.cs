@@ -1,7 +1,9 @@
 using Prometheus;
+using Sentinel.Contracts;
 
 namespace Sentinel.Checker.Checks;
 
+/// Checks per second is rate(sentinel_checks_total); lag and duration are histograms so p99s can be read off them.
 static class CheckMetrics
 {
     static readonly Counter Checks = Metrics.CreateCounter(
@@ -11,7 +13,19 @@ static class CheckMetrics
         "sentinel_check_duration_seconds", "Wall time of one check, by type.",
         new HistogramConfiguration { LabelNames = ["type"], Buckets = Histogram.ExponentialBuckets(0.001, 2, 16) });
 
-    public static void Record(string type, CheckOutcome outcome, TimeSpan duration)
+    static readonly Histogram StartLag = Metrics.CreateHistogram(
+        "sentinel_check_start_lag_seconds", "Schedule lag: time from a check's due time to the moment the Checker starts it.",
+        new HistogramConfiguration { Buckets = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300] });
+
+    public static readonly Gauge InFlight = Metrics.CreateGauge("sentinel_checks_in_flight", "Checks running right now.");
+
+    public static void Started(DueCheck check, DateTimeOffset now)
+    {
+        InFlight.Inc();
+        StartLag.Observe(Math.Max(0, (now - check.DueAt).TotalSeconds));
+    }
+
+    public static void Finished(string type, CheckOutcome outcome, TimeSpan duration)
     {
         Checks.WithLabels(type, outcome.Up ? "up" : "down").Inc();
         Duration.WithLabels(type).Observe(duration.TotalSeconds);

@@ -1,37 +1,44 @@
 using MassTransit;
-using Sentinel.Checker.Checks.Http;
 using Sentinel.Contracts;
 
 namespace Sentinel.Checker.Checks;
 
 /// Runs a batch of due checks with bounded concurrency and publishes one MonitorChecked per check as soon as it is
 /// done. A redelivered batch runs again and publishes the same CheckIds, which downstream consumers deduplicate.
-public sealed class CheckMonitorBatchConsumer(HttpCheck http, TimeProvider clock, IConfiguration configuration)
+/// The Scheduler sends checks up to its lookahead early; each starts at its due time, and waiting costs no slot.
+public sealed class CheckMonitorBatchConsumer(CheckRunner runner, TimeProvider clock, IConfiguration configuration)
     : IConsumer<CheckMonitorBatch>
 {
-    public Task Consume(ConsumeContext<CheckMonitorBatch> context)
+    /// A check far ahead of its due time means skewed clocks: wait at most this long rather than hold it for ages.
+    static readonly TimeSpan MaxEarlyWait = TimeSpan.FromSeconds(5);
+
+    public async Task Consume(ConsumeContext<CheckMonitorBatch> context)
     {
-        var options = new ParallelOptions
-        {
-            MaxDegreeOfParallelism = Math.Max(1, configuration.GetValue("Checker:MaxConcurrency", 64)),
-            CancellationToken = context.CancellationToken,
-        };
-        return Parallel.ForEachAsync(context.Message.Checks, options, async (check, ct) =>
-        {
-            var started = clock.GetTimestamp();
-            var outcome = await RunAsync(check, ct);
-            CheckMetrics.Record(check.Type, outcome, clock.GetElapsedTime(started));
-            await context.Publish(new MonitorChecked(
-                check.CheckId, check.MonitorId, check.TenantId, outcome.Up, outcome.StatusCode, outcome.LatencyMs,
-                outcome.Error, check.DueAt, clock.GetUtcNow()), ct);
-        });
+        using var slots = new SemaphoreSlim(Math.Max(1, configuration.GetValue("Checker:MaxConcurrency", 64)));
+        await Task.WhenAll(context.Message.Checks.Select(check => RunAsync(check, slots, context)));
     }
 
-    Task<CheckOutcome> RunAsync(DueCheck check, CancellationToken ct) => check.Type switch
+    async Task RunAsync(DueCheck check, SemaphoreSlim slots, ConsumeContext context)
     {
-        HttpCheck.Type when check.Http is { } spec => http.RunAsync(spec, check.TimeoutSeconds, ct),
-        HttpCheck.Type => Task.FromResult(CheckOutcome.Down("HTTP check without HTTP settings")),
-        // A type this Checker cannot run is a down result the user can see, not a poison message.
-        _ => Task.FromResult(CheckOutcome.Down($"check type '{check.Type}' is not supported by this Checker")),
-    };
+        var ct = context.CancellationToken;
+        // Timers run on the monotonic clock, which may drift a few ms from wall time: wait again until the wall clock
+        // says due, so a check never starts before its DueAt (bounded by MaxEarlyWait in all).
+        var latest = clock.GetUtcNow() + MaxEarlyWait;
+        for (var early = check.DueAt - clock.GetUtcNow(); early > TimeSpan.Zero; early = check.DueAt - clock.GetUtcNow())
+        {
+            var cap = latest - clock.GetUtcNow();
+            if (cap <= TimeSpan.Zero)
+                break;
+            await Task.Delay(early < cap ? early + TimeSpan.FromMilliseconds(1) : cap, clock, ct);
+        }
+        await slots.WaitAsync(ct);
+        try
+        {
+            await context.Publish(await runner.RunMeasuredAsync(check, clock, ct), ct);
+        }
+        finally
+        {
+            slots.Release();
+        }
+    }
 }

@@ -7,6 +7,7 @@ namespace Sentinel.Delivery.Channels;
 
 /// Delivery's copy of a catalog channel, kept current by ChannelUpserted and ChannelDeleted. Version orders the
 /// events; a deleted channel stays as a tombstone carrying the delete's version, so a late upsert cannot revive it.
+/// The settings are stored only encrypted (ChannelSecrets): they hold tokens, passwords and secret URLs.
 public sealed class Channel
 {
     public Guid Id { get; private set; }
@@ -14,15 +15,17 @@ public sealed class Channel
     public long Version { get; private set; }
     public string Name { get; private set; } = "";
     public string Type { get; private set; } = "";
-    /// The kind's own settings as JSON (for a webhook: WebhookChannelSettings). Null once deleted.
-    public string? Settings { get; private set; }
+    /// The kind's settings JSON, encrypted. Null once deleted.
+    public byte[]? SettingsCipher { get; private set; }
+    /// Which key encrypted SettingsCipher, so a key rotation can find the rows still under an old key.
+    public int? SettingsKeyId { get; private set; }
     public bool Deleted { get; private set; }
     public DateTimeOffset UpdatedAt { get; private set; }
 
-    public static Channel From(ChannelUpserted upserted, DateTimeOffset now)
+    public static Channel From(ChannelUpserted upserted, ChannelSecrets secrets, DateTimeOffset now)
     {
         var channel = new Channel { Id = upserted.ChannelId, TenantId = upserted.TenantId };
-        channel.Set(upserted, now);
+        channel.Set(upserted, secrets, now);
         return channel;
     }
 
@@ -37,11 +40,11 @@ public sealed class Channel
         };
 
     /// False when the event is not newer than what is stored: a redelivery, or overtaken by a later change.
-    public bool Apply(ChannelUpserted upserted, DateTimeOffset now)
+    public bool Apply(ChannelUpserted upserted, ChannelSecrets secrets, DateTimeOffset now)
     {
         if (upserted.Version <= Version)
             return false;
-        Set(upserted, now);
+        Set(upserted, secrets, now);
         return true;
     }
 
@@ -51,20 +54,36 @@ public sealed class Channel
             return false;
         Version = deleted.Version;
         Deleted = true;
-        Settings = null; // settings may hold secrets (webhook headers); a deleted channel needs none
+        SettingsCipher = null; // a deleted channel needs no secrets
+        SettingsKeyId = null;
         UpdatedAt = now;
         return true;
     }
 
-    public T? ReadSettings<T>() where T : class =>
-        Settings is null ? null : JsonSerializer.Deserialize<T>(Settings, JsonSerializerOptions.Web);
+    public ChannelTarget ToTarget(ChannelSecrets secrets) =>
+        new(Id, TenantId, Name, Type, SettingsCipher is null ? "{}" : secrets.Decrypt(Id, SettingsCipher));
 
-    void Set(ChannelUpserted upserted, DateTimeOffset now)
+    /// Re-encrypts under the current key (key rotation).
+    public void Reseal(ChannelSecrets secrets)
+    {
+        if (SettingsCipher is null)
+            return;
+        SettingsCipher = secrets.Encrypt(Id, secrets.Decrypt(Id, SettingsCipher));
+        SettingsKeyId = secrets.CurrentKeyId;
+    }
+
+    /// The kind's settings: SettingsJson from a current Gateway, else the webhook shape older Gateways send.
+    public static string SettingsOf(ChannelUpserted upserted) =>
+        upserted.SettingsJson
+        ?? (upserted.Webhook is null ? "{}" : JsonSerializer.Serialize(upserted.Webhook, JsonSerializerOptions.Web));
+
+    void Set(ChannelUpserted upserted, ChannelSecrets secrets, DateTimeOffset now)
     {
         Version = upserted.Version;
         Name = upserted.Name;
         Type = upserted.Type;
-        Settings = upserted.Webhook is null ? null : JsonSerializer.Serialize(upserted.Webhook, JsonSerializerOptions.Web);
+        SettingsCipher = secrets.Encrypt(Id, SettingsOf(upserted));
+        SettingsKeyId = secrets.CurrentKeyId;
         Deleted = false;
         UpdatedAt = now;
     }
@@ -83,7 +102,8 @@ sealed class ChannelConfiguration : IEntityTypeConfiguration<Channel>
         e.Property(c => c.Version).HasColumnName("version").IsConcurrencyToken();
         e.Property(c => c.Name).HasColumnName("name");
         e.Property(c => c.Type).HasColumnName("type");
-        e.Property(c => c.Settings).HasColumnName("settings").HasColumnType("jsonb");
+        e.Property(c => c.SettingsCipher).HasColumnName("settings_cipher");
+        e.Property(c => c.SettingsKeyId).HasColumnName("settings_key_id");
         e.Property(c => c.Deleted).HasColumnName("deleted");
         e.Property(c => c.UpdatedAt).HasColumnName("updated_at");
     }

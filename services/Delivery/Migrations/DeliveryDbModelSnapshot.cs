@@ -38,9 +38,13 @@ namespace Sentinel.Delivery.Migrations
                         .HasColumnType("text")
                         .HasColumnName("name");
 
-                    b.Property<string>("Settings")
-                        .HasColumnType("jsonb")
-                        .HasColumnName("settings");
+                    b.Property<byte[]>("SettingsCipher")
+                        .HasColumnType("bytea")
+                        .HasColumnName("settings_cipher");
+
+                    b.Property<int?>("SettingsKeyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("settings_key_id");
 
                     b.Property<Guid>("TenantId")
                         .HasColumnType("uuid")
@@ -119,6 +123,7 @@ namespace Sentinel.Delivery.Migrations
                         .HasColumnName("notification_id");
 
                     b.Property<int>("Attempts")
+                        .IsConcurrencyToken()
                         .HasColumnType("integer")
                         .HasColumnName("attempts");
 
@@ -155,6 +160,15 @@ namespace Sentinel.Delivery.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("monitor_id");
 
+                    b.Property<DateTimeOffset?>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("payload");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasColumnType("text")
@@ -169,6 +183,10 @@ namespace Sentinel.Delivery.Migrations
                         .HasColumnName("updated_at");
 
                     b.HasKey("NotificationId");
+
+                    b.HasIndex("NextAttemptAt")
+                        .HasDatabaseName("ix_deliveries_due")
+                        .HasFilter("status = 'pending'");
 
                     b.HasIndex("TenantId", "CreatedAt", "NotificationId")
                         .IsDescending(false, true, true)

@@ -12,8 +12,9 @@ public static class DeliveryStatuses
     public const string Failed = "failed";
 }
 
-/// One notification to one channel, keyed by the command's NotificationId: once delivered or failed it is final,
-/// which is what turns a redelivered SendNotification into a no-op.
+/// One notification to one channel, keyed by the command's NotificationId: its row exists before anything is sent,
+/// which is what turns a redelivered SendNotification into a no-op. While pending, NextAttemptAt says when it is due
+/// (RetryLoop picks it up then, after a restart too); Payload keeps the command so a retry can render it again.
 public sealed class NotificationDelivery
 {
     public Guid NotificationId { get; private set; }
@@ -29,12 +30,19 @@ public sealed class NotificationDelivery
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset UpdatedAt { get; private set; }
     public DateTimeOffset? DeliveredAt { get; private set; }
+    /// When the next try is due; null once final. A try in progress pushes it ahead (a lease), so a crash mid-send
+    /// is retried once the lease runs out.
+    public DateTimeOffset? NextAttemptAt { get; private set; }
+    /// The SendNotification as JSON.
+    public string Payload { get; private set; } = "{}";
 
     public bool IsFinal => Status != DeliveryStatuses.Pending;
 
-    public static NotificationDelivery Start(SendNotification command, DateTimeOffset now) =>
+    public static NotificationDelivery Start(SendNotification command, DateTimeOffset now, DateTimeOffset leaseUntil) =>
         new()
         {
+            Payload = System.Text.Json.JsonSerializer.Serialize(command, System.Text.Json.JsonSerializerOptions.Web),
+            NextAttemptAt = leaseUntil,
             NotificationId = command.NotificationId,
             TenantId = command.TenantId,
             ChannelId = command.ChannelId,
@@ -45,9 +53,14 @@ public sealed class NotificationDelivery
             UpdatedAt = now,
         };
 
+    public SendNotification Command() =>
+        System.Text.Json.JsonSerializer.Deserialize<SendNotification>(Payload, System.Text.Json.JsonSerializerOptions.Web)
+        ?? throw new InvalidOperationException($"Delivery {NotificationId} has no payload");
+
     /// Counts one send. It ends the delivery on success, on a permanent error, or on a transient error that used the
-    /// last of maxAttempts; otherwise the delivery stays pending for the next try.
-    public DeliveryAttempt Record(SendResult result, DateTimeOffset startedAt, DateTimeOffset finishedAt, int maxAttempts)
+    /// last of maxAttempts; otherwise the delivery stays pending and is due again at retryAt.
+    public DeliveryAttempt Record(
+        SendResult result, DateTimeOffset startedAt, DateTimeOffset finishedAt, int maxAttempts, DateTimeOffset retryAt)
     {
         Attempts++;
         LastStatusCode = result.StatusCode;
@@ -61,6 +74,7 @@ public sealed class NotificationDelivery
         };
         if (Status == DeliveryStatuses.Delivered)
             DeliveredAt = finishedAt;
+        NextAttemptAt = IsFinal ? null : retryAt;
 
         return new DeliveryAttempt
         {
@@ -74,10 +88,14 @@ public sealed class NotificationDelivery
         };
     }
 
+    /// Puts the try off without counting it (the channel's concurrency limit is reached).
+    public void Defer(DateTimeOffset until) => NextAttemptAt = until;
+
     /// Gives up without sending (the channel is gone or of a kind this service cannot send).
     public void Fail(string error, DateTimeOffset now)
     {
         Status = DeliveryStatuses.Failed;
+        NextAttemptAt = null;
         LastError = error;
         UpdatedAt = now;
     }
@@ -116,12 +134,17 @@ sealed class NotificationDeliveryConfiguration : IEntityTypeConfiguration<Notifi
         e.Property(d => d.MonitorId).HasColumnName("monitor_id");
         e.Property(d => d.Event).HasColumnName("event");
         e.Property(d => d.Status).HasColumnName("status");
-        e.Property(d => d.Attempts).HasColumnName("attempts");
+        // A retry loop whose lease ran out while a slow send was still going must not record a second attempt N.
+        e.Property(d => d.Attempts).HasColumnName("attempts").IsConcurrencyToken();
         e.Property(d => d.LastError).HasColumnName("last_error");
         e.Property(d => d.LastStatusCode).HasColumnName("last_status_code");
         e.Property(d => d.CreatedAt).HasColumnName("created_at");
         e.Property(d => d.UpdatedAt).HasColumnName("updated_at");
         e.Property(d => d.DeliveredAt).HasColumnName("delivered_at");
+        e.Property(d => d.NextAttemptAt).HasColumnName("next_attempt_at");
+        e.Property(d => d.Payload).HasColumnName("payload").HasColumnType("jsonb");
+        // RetryLoop's scan: only pending rows are in this index, so it stays small however long the history grows.
+        e.HasIndex(d => d.NextAttemptAt).HasFilter("status = 'pending'").HasDatabaseName("ix_deliveries_due");
         e.Ignore(d => d.IsFinal);
         // The Gateway's listing: one tenant, newest first, keyset-paged.
         e.HasIndex(d => new { d.TenantId, d.CreatedAt, d.NotificationId })

@@ -3,19 +3,40 @@ using Sentinel.Contracts;
 
 namespace Sentinel.Delivery.Notifications;
 
-/// The human sentence a channel shows: the monitor's custom message if it has one, else a readable default.
+/// The human sentence a channel shows: the monitor's custom message (placeholders filled) if it has one, else a
+/// readable default per event.
 public static class NotificationText
 {
-    public static string For(SendNotification n)
+    public const string TestEvent = "test";
+
+    public static string For(SendNotification n, string? incidentUrl = null)
     {
         if (!string.IsNullOrWhiteSpace(n.CustomMessage))
-            return n.CustomMessage;
-        if (n.Event == NotificationEvents.Up)
-            return $"Monitor '{n.MonitorName}' is UP again after {Duration((n.ResolvedAt ?? n.OccurredAt) - n.FirstFailureAt)}";
-        return string.IsNullOrWhiteSpace(n.Error)
-            ? $"Monitor '{n.MonitorName}' is DOWN"
-            : $"Monitor '{n.MonitorName}' is DOWN: {n.Error}";
+            return Placeholders.Render(n.CustomMessage, Placeholders.ValuesFor(n, incidentUrl ?? ""));
+        var downFor = Duration(n.OccurredAt - n.FirstFailureAt);
+        var error = string.IsNullOrWhiteSpace(n.Error) ? "" : $": {n.Error}";
+        return n.Event switch
+        {
+            NotificationEvents.Up =>
+                $"Monitor '{n.MonitorName}' is UP again after {Duration((n.ResolvedAt ?? n.OccurredAt) - n.FirstFailureAt)}",
+            NotificationEvents.Reminder => $"Monitor '{n.MonitorName}' is still DOWN after {downFor}{error}",
+            NotificationEvents.Escalation =>
+                $"Monitor '{n.MonitorName}' is still DOWN after {downFor}, escalated{(n.EscalationLevel is { } level ? $" to level {level}" : "")}{error}",
+            TestEvent => "This is a test notification from Sentinel. If you can read it, the channel works.",
+            _ => $"Monitor '{n.MonitorName}' is DOWN{error}",
+        };
     }
+
+    /// The title a channel shows above the sentence (subject line, embed title, card header).
+    public static string Title(SendNotification n) => n.Event switch
+    {
+        NotificationEvents.Up => $"✅ UP: {n.MonitorName}",
+        NotificationEvents.Reminder => $"🔁 Still DOWN: {n.MonitorName}",
+        NotificationEvents.Escalation =>
+            $"🚨 Escalation{(n.EscalationLevel is { } level ? $" (level {level})" : "")}: {n.MonitorName} is DOWN",
+        TestEvent => "🧪 Sentinel test notification",
+        _ => $"🔴 DOWN: {n.MonitorName}",
+    };
 
     /// The two largest units that matter: "2m 10s", "1h 5m", "3d", "45s".
     public static string Duration(TimeSpan span)

@@ -27,6 +27,8 @@ public static class InternalApis
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(Page<IncidentView>))]
 [JsonSerializable(typeof(IncidentView))]
+[JsonSerializable(typeof(AcknowledgeIncidentRequest))]
+[JsonSerializable(typeof(Page<AlertHistoryView>))]
 [JsonSerializable(typeof(Page<CheckResultView>))]
 [JsonSerializable(typeof(Page<DeliveryView>))]
 public sealed partial class InternalApiJson : JsonSerializerContext;

@@ -1,20 +1,23 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Sentinel.Contracts;
+
 namespace Sentinel.Gateway.Channels;
 
-public sealed record ChannelRequest(string? Name = null, string? Type = null, WebhookSettingsRequest? Settings = null);
+/// Settings is the kind's own object (see ChannelSettingsSpec and docs/api.md); it is read strictly per kind.
+public sealed record ChannelRequest(string? Name = null, string? Type = null, JsonElement? Settings = null);
 
-public sealed record WebhookSettingsRequest(string? Url = null, Dictionary<string, string>? Headers = null);
-
-/// Header values are write-only: a response names the headers but never shows their values.
+/// Secrets are write-only: Settings shows the kind's settings without them (a webhook's header values become
+/// `headerNames`; tokens, passwords and secret URLs are left out).
 public sealed record ChannelResponse(
-    Guid Id, string Name, string Type, ChannelSettingsResponse Settings, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+    Guid Id, string Name, string Type, JsonElement Settings, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
-    public static ChannelResponse From(Channel c) =>
-        new(c.Id, c.Name, c.Type, new ChannelSettingsResponse(c.Url, c.Headers.Keys.Order().ToList()), c.CreatedAt, c.UpdatedAt);
+    public static ChannelResponse From(Channel c) => new(c.Id, c.Name, c.Type, c.PublicSettings(), c.CreatedAt, c.UpdatedAt);
 }
 
-public sealed record ChannelSettingsResponse(string Url, IReadOnlyList<string> HeaderNames);
-
-public sealed record ChannelSpec(string Name, string Type, string Url, IReadOnlyDictionary<string, string> Headers)
+/// A validated channel: SettingsJson (secrets included) goes to Delivery in ChannelUpserted; PublicSettings is all the
+/// Gateway keeps of it. Webhook is also filled for webhook channels (the catalog columns and older consumers).
+public sealed record ChannelSpec(string Name, string Type, string SettingsJson, JsonObject PublicSettings, WebhookChannelSettings? Webhook)
 {
     public static (ChannelSpec? Spec, Dictionary<string, string[]> Errors) Parse(ChannelRequest r)
     {
@@ -28,35 +31,22 @@ public sealed record ChannelSpec(string Name, string Type, string Url, IReadOnly
         else if (name.Length > 200)
             Fail("name", "Name must be at most 200 characters.");
 
-        var supported = string.Join(", ", ChannelTypes.Supported);
+        var supported = string.Join(", ", ChannelKinds.All);
+        var typeKnown = r.Type is not null && ChannelKinds.All.Contains(r.Type);
         if (r.Type is null)
             Fail("type", $"Type is required; supported types: {supported}.");
-        else if (!ChannelTypes.Supported.Contains(r.Type))
+        else if (!typeKnown)
             Fail("type", $"Type '{r.Type}' is not supported; supported types: {supported}.");
 
-        var url = r.Settings?.Url;
-        if (r.Settings is null)
+        object? settings = null;
+        if (r.Settings is not { ValueKind: not JsonValueKind.Null and not JsonValueKind.Undefined } json)
             Fail("settings", "Settings are required.");
-        else if (string.IsNullOrWhiteSpace(url))
-            Fail("settings.url", "Url is required.");
-        else if (url.Length > 2048)
-            Fail("settings.url", "Url must be at most 2048 characters.");
-        else if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
-            Fail("settings.url", "Url must be an absolute http or https URL.");
+        else if (typeKnown)
+            settings = ChannelSettingsSpec.Read(r.Type!, json, Fail); // a wrong JSON shape throws: a malformed-request problem
 
-        var headers = r.Settings?.Headers ?? [];
-        if (headers.Count > 50)
-            Fail("settings.headers", "At most 50 headers are allowed.");
-        foreach (var (header, value) in headers)
-        {
-            if (header.Length is 0 or > 256 || !header.All(c => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c)))
-                Fail("settings.headers", $"Header name '{header}' is not a valid HTTP header name.");
-            if (value is null)
-                Fail("settings.headers", $"Header '{header}' needs a string value.");
-            else if (value.Any(c => c is '\r' or '\n'))
-                Fail("settings.headers", $"Header '{header}' must not contain line breaks.");
-        }
-
-        return errors.Count > 0 ? (null, errors) : (new ChannelSpec(name!, r.Type!, url!, headers), errors);
+        if (errors.Count > 0 || settings is null)
+            return (null, errors);
+        return (new ChannelSpec(name!, r.Type!, JsonSerializer.Serialize(settings, settings.GetType(), JsonSerializerOptions.Web),
+            ChannelSettingsSpec.PublicPart(r.Type!, settings), settings as WebhookChannelSettings), errors);
     }
 }

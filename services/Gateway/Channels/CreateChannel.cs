@@ -20,7 +20,7 @@ public static class CreateChannel
         var now = clock.GetUtcNowForStorage();
         var channel = Channel.Create(tenant.Id, spec, now);
         db.Channels.Add(channel);
-        db.Outbox.Add(OutboxMessage.Publish(channel.ToUpserted(now), now));
+        db.Outbox.Add(OutboxMessage.Publish(channel.ToUpserted(spec, now), now));
         await db.SaveChangesAsync(ct);
         return TypedResults.Created($"/api/v1/channels/{channel.Id}", ChannelResponse.From(channel));
     }

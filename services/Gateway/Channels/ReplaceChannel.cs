@@ -24,7 +24,7 @@ public static class ReplaceChannel
 
         var now = clock.GetUtcNowForStorage();
         channel.Apply(spec, now);
-        db.Outbox.Add(OutboxMessage.Publish(channel.ToUpserted(now), now));
+        db.Outbox.Add(OutboxMessage.Publish(channel.ToUpserted(spec, now), now));
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(ChannelResponse.From(channel));
     }

@@ -6,7 +6,7 @@ namespace Sentinel.Gateway.Incidents;
 
 public static class ListIncidents
 {
-    static readonly string[] Statuses = ["open", "resolved"];
+    static readonly string[] Statuses = ["open", "acknowledged", "resolved"];
 
     public static void MapListIncidents(this RouteGroupBuilder api) => api.MapGet("/incidents", Handle);
 

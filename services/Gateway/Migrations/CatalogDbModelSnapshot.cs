@@ -24,6 +24,66 @@ namespace Sentinel.Gateway.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Sentinel.Gateway.AlertRules.AlertRule", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.PrimitiveCollection<List<Guid>>("ChannelIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("channel_ids");
+
+                    b.Property<int>("ConsecutiveFailures")
+                        .HasColumnType("integer")
+                        .HasColumnName("consecutive_failures");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("MaxAlertsPerHour")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_alerts_per_hour");
+
+                    b.PrimitiveCollection<List<Guid>>("MonitorIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("monitor_ids");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.PrimitiveCollection<List<string>>("Tags")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("tags");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "Id");
+
+                    b.ToTable("alert_rules", "gateway");
+                });
+
             modelBuilder.Entity("Sentinel.Gateway.Api.IdempotencyRecord", b =>
                 {
                     b.Property<Guid>("TenantId")
@@ -177,6 +237,117 @@ namespace Sentinel.Gateway.Migrations
                     b.ToTable("channels", "gateway");
                 });
 
+            modelBuilder.Entity("Sentinel.Gateway.EscalationPolicies.EscalationPolicy", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("LevelsJson")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("levels");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "Id");
+
+                    b.ToTable("escalation_policies", "gateway");
+                });
+
+            modelBuilder.Entity("Sentinel.Gateway.MaintenanceWindows.MaintenanceWindow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Cron")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("cron");
+
+                    b.Property<int?>("DurationSeconds")
+                        .HasColumnType("integer")
+                        .HasColumnName("duration_seconds");
+
+                    b.Property<DateTimeOffset?>("EndsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ends_at");
+
+                    b.PrimitiveCollection<List<Guid>>("MonitorIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("monitor_ids");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<DateTimeOffset?>("StartsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("starts_at");
+
+                    b.PrimitiveCollection<List<string>>("Tags")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("tags");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("TimeZone")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("time_zone");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "Id");
+
+                    b.ToTable("maintenance_windows", "gateway");
+                });
+
             modelBuilder.Entity("Sentinel.Gateway.Monitors.Monitor", b =>
                 {
                     b.Property<Guid>("Id")
@@ -206,6 +377,10 @@ namespace Sentinel.Gateway.Migrations
                         .HasColumnType("character varying(2000)")
                         .HasColumnName("custom_message");
 
+                    b.Property<Guid?>("EscalationPolicyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("escalation_policy_id");
+
                     b.PrimitiveCollection<List<string>>("ExpectedStatus")
                         .IsRequired()
                         .HasColumnType("text[]")
@@ -214,6 +389,14 @@ namespace Sentinel.Gateway.Migrations
                     b.Property<int>("FailureThreshold")
                         .HasColumnType("integer")
                         .HasColumnName("failure_threshold");
+
+                    b.Property<int?>("FlapThreshold")
+                        .HasColumnType("integer")
+                        .HasColumnName("flap_threshold");
+
+                    b.Property<int?>("FlapWindowSeconds")
+                        .HasColumnType("integer")
+                        .HasColumnName("flap_window_seconds");
 
                     b.Property<bool>("FollowRedirects")
                         .HasColumnType("boolean")
@@ -243,6 +426,10 @@ namespace Sentinel.Gateway.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
                         .HasColumnName("name");
+
+                    b.Property<Guid?>("ParentMonitorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("parent_monitor_id");
 
                     b.Property<bool>("Paused")
                         .HasColumnType("boolean")
@@ -312,6 +499,12 @@ namespace Sentinel.Gateway.Migrations
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("ChannelIds"), "gin");
 
+                    b.HasIndex("EscalationPolicyId")
+                        .HasFilter("escalation_policy_id is not null");
+
+                    b.HasIndex("ParentMonitorId")
+                        .HasFilter("parent_monitor_id is not null");
+
                     b.HasIndex("TenantId", "Id");
 
                     b.ToTable("monitors", "gateway");
@@ -375,6 +568,15 @@ namespace Sentinel.Gateway.Migrations
                     b.ToTable("outbox", "gateway");
                 });
 
+            modelBuilder.Entity("Sentinel.Gateway.AlertRules.AlertRule", b =>
+                {
+                    b.HasOne("Sentinel.Gateway.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Sentinel.Gateway.Api.IdempotencyRecord", b =>
                 {
                     b.HasOne("Sentinel.Gateway.Tenants.Tenant", null)
@@ -394,6 +596,24 @@ namespace Sentinel.Gateway.Migrations
                 });
 
             modelBuilder.Entity("Sentinel.Gateway.Channels.Channel", b =>
+                {
+                    b.HasOne("Sentinel.Gateway.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Sentinel.Gateway.EscalationPolicies.EscalationPolicy", b =>
+                {
+                    b.HasOne("Sentinel.Gateway.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Sentinel.Gateway.MaintenanceWindows.MaintenanceWindow", b =>
                 {
                     b.HasOne("Sentinel.Gateway.Tenants.Tenant", null)
                         .WithMany()

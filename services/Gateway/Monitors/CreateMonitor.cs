@@ -11,9 +11,10 @@ public static class CreateMonitor
         api.MapPost("/monitors", Handle).AddEndpointFilter<IdempotentCreate>();
 
     static async Task<Results<Created<MonitorResponse>, ValidationProblem>> Handle(
-        MonitorRequest request, CatalogDb db, TenantContext tenant, TimeProvider clock, CancellationToken ct)
+        MonitorRequest request, CatalogDb db, TenantContext tenant, TimeProvider clock, IConfiguration configuration,
+        CancellationToken ct)
     {
-        var (spec, errors) = MonitorSpec.Parse(request);
+        var (spec, errors) = MonitorSpec.Parse(request, configuration.MinIntervalSeconds());
         if (spec is null)
             return Problems.Validation(errors);
         if (await ChannelReferences.ValidateAsync(db, tenant.Id, spec.ChannelIds, ct) is { Count: > 0 } missing)

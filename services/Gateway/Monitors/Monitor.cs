@@ -53,6 +53,7 @@ public sealed class Monitor
         ExpectedStatus = [.. spec.ExpectedStatus];
         FollowRedirects = spec.FollowRedirects;
         IgnoreTls = spec.IgnoreTls;
+        Settings = spec.Settings.Write();
         IntervalSeconds = spec.IntervalSeconds;
         TimeoutSeconds = spec.TimeoutSeconds;
         FailureThreshold = spec.FailureThreshold;
@@ -89,7 +90,8 @@ public sealed class Monitor
         Type == MonitorTypes.Http
             ? new HttpCheckSpec(Url!, Method, new Dictionary<string, string>(Headers), Body, [.. ExpectedStatus], FollowRedirects, IgnoreTls)
             : null,
-        now);
+        now,
+        Check: MonitorSettings.Read(Settings).ToCheckSpec(Type, IgnoreTls));
 
     /// The delete is one more change of the object, so it carries the next version.
     public MonitorDeleted ToDeleted(DateTimeOffset now) => new(Id, TenantId, Version + 1, now);
@@ -98,6 +100,11 @@ public sealed class Monitor
 public static class MonitorTypes
 {
     public const string Http = "http";
+    public const string Tcp = "tcp";
+    public const string Udp = "udp";
+    public const string Icmp = "icmp";
+    public const string Dns = "dns";
+    public const string Tls = "tls";
 
-    public static readonly string[] Supported = [Http];
+    public static readonly string[] Supported = [Http, Tcp, Udp, Icmp, Dns, Tls];
 }

@@ -19,7 +19,30 @@ public sealed record MonitorRequest(
     bool? AlertOnRecovery = null,
     string? CustomMessage = null,
     List<string>? Tags = null,
-    int? ResendEverySeconds = null);
+    int? ResendEverySeconds = null,
+    List<string>? Conditions = null,
+    BasicAuthRequest? BasicAuth = null,
+    string? BearerToken = null,
+    string? Keyword = null,
+    bool? InvertKeyword = null,
+    int? MaxResponseBytes = null,
+    string? Host = null,
+    int? Port = null,
+    string? Payload = null,
+    string? Expect = null,
+    int? PacketCount = null,
+    string? RecordType = null,
+    string? NameServer = null,
+    int? NameServerPort = null,
+    string? ExpectedRcode = null,
+    List<string>? ExpectedAnswers = null,
+    string? ServerName = null,
+    int? CertificateExpiryWarningDays = null);
+
+/// HTTP basic auth. The password is write-only: responses carry the username alone.
+public sealed record BasicAuthRequest(string? Username = null, string? Password = null);
+
+public sealed record BasicAuthView(string Username);
 
 public sealed record MonitorResponse(
     Guid Id,
@@ -44,17 +67,51 @@ public sealed record MonitorResponse(
     string Status,
     DateTimeOffset? StatusChangedAt,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    IReadOnlyList<string> Conditions,
+    BasicAuthView? BasicAuth,
+    bool HasBearerToken,
+    string? Keyword,
+    bool? InvertKeyword,
+    int? MaxResponseBytes,
+    string? Host,
+    int? Port,
+    string? Payload,
+    string? Expect,
+    int? PacketCount,
+    string? RecordType,
+    string? NameServer,
+    int? NameServerPort,
+    string? ExpectedRcode,
+    IReadOnlyList<string>? ExpectedAnswers,
+    string? ServerName,
+    int? CertificateExpiryWarningDays)
 {
-    public static MonitorResponse From(Monitor m) => new(
-        m.Id, m.Name, m.Type, m.Url, m.Method, m.Headers, m.Body, m.ExpectedStatus, m.FollowRedirects, m.IgnoreTls,
-        m.IntervalSeconds, m.TimeoutSeconds, m.FailureThreshold, m.RecoveryThreshold, m.ChannelIds, m.AlertOnRecovery,
-        m.CustomMessage, m.Tags, m.ResendEverySeconds, m.Paused ? Contracts.MonitorStatuses.Paused : m.Status,
-        m.StatusChangedAt, m.CreatedAt, m.UpdatedAt);
+    public static MonitorResponse From(Monitor m)
+    {
+        var s = MonitorSettings.Read(m.Settings);
+        return new(
+            m.Id, m.Name, m.Type, m.Url, m.Method, m.Headers, m.Body, m.ExpectedStatus, m.FollowRedirects, m.IgnoreTls,
+            m.IntervalSeconds, m.TimeoutSeconds, m.FailureThreshold, m.RecoveryThreshold, m.ChannelIds, m.AlertOnRecovery,
+            m.CustomMessage, m.Tags, m.ResendEverySeconds, m.Paused ? Contracts.MonitorStatuses.Paused : m.Status,
+            m.StatusChangedAt, m.CreatedAt, m.UpdatedAt,
+            s.Conditions ?? [], s.BasicAuthUsername is { } user ? new BasicAuthView(user) : null, s.BearerToken is not null,
+            s.Keyword, s.InvertKeyword, s.MaxResponseBytes, s.Host, s.Port, s.Payload, s.Expect, s.PacketCount, s.RecordType,
+            s.NameServer, s.NameServerPort, s.ExpectedRcode, s.ExpectedAnswers, s.ServerName, s.CertificateExpiryWarningDays);
+    }
 
-    /// The stored monitor as a full request: PATCH merges the caller's fields over it and validates the result.
-    public static MonitorRequest ToRequest(Monitor m) => new(
-        m.Name, m.Type, m.Url, m.Method, new(m.Headers), m.Body, [.. m.ExpectedStatus], m.FollowRedirects, m.IgnoreTls,
-        m.IntervalSeconds, m.TimeoutSeconds, m.FailureThreshold, m.RecoveryThreshold, [.. m.ChannelIds],
-        m.AlertOnRecovery, m.CustomMessage, [.. m.Tags], m.ResendEverySeconds);
+    /// The stored monitor as a full request (secrets included: it never leaves the Gateway): PATCH merges the
+    /// caller's fields over it and validates the result.
+    public static MonitorRequest ToRequest(Monitor m)
+    {
+        var s = MonitorSettings.Read(m.Settings);
+        return new(
+            m.Name, m.Type, m.Url, m.Method, new(m.Headers), m.Body, [.. m.ExpectedStatus], m.FollowRedirects, m.IgnoreTls,
+            m.IntervalSeconds, m.TimeoutSeconds, m.FailureThreshold, m.RecoveryThreshold, [.. m.ChannelIds],
+            m.AlertOnRecovery, m.CustomMessage, [.. m.Tags], m.ResendEverySeconds,
+            s.Conditions?.ToList(), s.BasicAuthUsername is null ? null : new BasicAuthRequest(s.BasicAuthUsername, s.BasicAuthPassword),
+            s.BearerToken, s.Keyword, s.InvertKeyword, s.MaxResponseBytes, s.Host, s.Port, s.Payload, s.Expect, s.PacketCount,
+            s.RecordType, s.NameServer, s.NameServerPort, s.ExpectedRcode, s.ExpectedAnswers?.ToList(), s.ServerName,
+            s.CertificateExpiryWarningDays);
+    }
 }

@@ -22,14 +22,19 @@ public sealed partial record MonitorSpec(
     bool AlertOnRecovery,
     string? CustomMessage,
     IReadOnlyList<string> Tags,
-    int ResendEverySeconds)
+    int ResendEverySeconds,
+    MonitorSettings Settings)
 {
     public static readonly string[] Methods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
     const int MaxHeaders = 50;
     const int MaxBodyLength = 65_536;
     const int MaxChannels = 50;
 
-    public static (MonitorSpec? Spec, Dictionary<string, string[]> Errors) Parse(MonitorRequest r)
+    public const int DefaultMinIntervalSeconds = 5;
+
+    /// minIntervalSeconds is the install's floor (Monitors:MinIntervalSeconds): a multi-tenant install may want 30.
+    public static (MonitorSpec? Spec, Dictionary<string, string[]> Errors) Parse(
+        MonitorRequest r, int minIntervalSeconds = DefaultMinIntervalSeconds)
     {
         var errors = new Dictionary<string, string[]>();
         void Fail(string field, string message) =>
@@ -87,9 +92,9 @@ public sealed partial record MonitorSpec(
             if (!IsStatusEntry(entry))
                 Fail("expectedStatus", $"'{entry}' is not a status code or range between 100 and 599 (e.g. \"200\" or \"200-299\").");
 
-        var interval = r.IntervalSeconds ?? 60;
-        if (interval is < 5 or > 86_400)
-            Fail("intervalSeconds", "IntervalSeconds must be between 5 and 86400.");
+        var interval = r.IntervalSeconds ?? Math.Max(60, minIntervalSeconds);
+        if (interval < minIntervalSeconds || interval > 86_400)
+            Fail("intervalSeconds", $"IntervalSeconds must be between {minIntervalSeconds} and 86400.");
 
         var timeout = r.TimeoutSeconds ?? Math.Min(10, interval);
         if (timeout is < 1 or > 120)
@@ -124,13 +129,15 @@ public sealed partial record MonitorSpec(
         if (resend is < 0 or > 604_800)
             Fail("resendEverySeconds", "ResendEverySeconds must be between 0 and 604800.");
 
+        var settings = CheckSettingsSpec.Parse(r, MonitorTypes.Supported.Contains(r.Type) ? r.Type : null, Fail);
+
         if (errors.Count > 0)
             return (null, errors);
 
         return (new MonitorSpec(
             name!, r.Type!, isHttp ? r.Url : null, method, headers, r.Body, expected.Select(Normalize).ToList(),
             r.FollowRedirects ?? true, r.IgnoreTls ?? false, interval, timeout, failureThreshold, recoveryThreshold,
-            channelIds, r.AlertOnRecovery ?? true, r.CustomMessage, tags, resend), errors);
+            channelIds, r.AlertOnRecovery ?? true, r.CustomMessage, tags, resend, settings), errors);
     }
 
     static bool IsStatusEntry(string? entry)

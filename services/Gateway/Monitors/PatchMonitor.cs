@@ -18,7 +18,7 @@ public static class PatchMonitor
 
     static async Task<Results<Ok<MonitorResponse>, ValidationProblem, ProblemHttpResult>> Handle(
         Guid id, HttpRequest http, CatalogDb db, TenantContext tenant, TimeProvider clock, IOptions<JsonOptions> json,
-        CancellationToken ct)
+        IConfiguration configuration, CancellationToken ct)
     {
         var options = json.Value.SerializerOptions;
         // Read before the lookup so a malformed body is a 400 whatever the id.
@@ -38,6 +38,6 @@ public static class PatchMonitor
                 merged[field] = value.DeepClone();
         }
         var request = merged.Deserialize<MonitorRequest>(options)!;
-        return await ReplaceMonitor.UpdateAsync(monitor, request, db, clock, ct);
+        return await ReplaceMonitor.UpdateAsync(monitor, request, db, clock, configuration, ct);
     }
 }

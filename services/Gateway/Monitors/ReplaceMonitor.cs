@@ -12,19 +12,20 @@ public static class ReplaceMonitor
     public static void MapReplaceMonitor(this RouteGroupBuilder api) => api.MapPut("/monitors/{id:guid}", Handle);
 
     static async Task<Results<Ok<MonitorResponse>, ValidationProblem, ProblemHttpResult>> Handle(
-        Guid id, MonitorRequest request, CatalogDb db, TenantContext tenant, TimeProvider clock, CancellationToken ct)
+        Guid id, MonitorRequest request, CatalogDb db, TenantContext tenant, TimeProvider clock, IConfiguration configuration,
+        CancellationToken ct)
     {
         var monitor = await db.Monitors.SingleOrDefaultAsync(m => m.Id == id && m.TenantId == tenant.Id, ct);
         if (monitor is null)
             return Problems.NotFound("monitor", id);
-        return await UpdateAsync(monitor, request, db, clock, ct);
+        return await UpdateAsync(monitor, request, db, clock, configuration, ct);
     }
 
     /// Shared by PUT and PATCH: validate the complete request, apply it, and publish the new version.
     public static async Task<Results<Ok<MonitorResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        Monitor monitor, MonitorRequest request, CatalogDb db, TimeProvider clock, CancellationToken ct)
+        Monitor monitor, MonitorRequest request, CatalogDb db, TimeProvider clock, IConfiguration configuration, CancellationToken ct)
     {
-        var (spec, errors) = MonitorSpec.Parse(request);
+        var (spec, errors) = MonitorSpec.Parse(request, configuration.MinIntervalSeconds());
         if (spec is null)
             return Problems.Validation(errors);
         if (await ChannelReferences.ValidateAsync(db, monitor.TenantId, spec.ChannelIds, ct) is { Count: > 0 } missing)
@@ -36,4 +37,11 @@ public static class ReplaceMonitor
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(MonitorResponse.From(monitor));
     }
+}
+
+public static class MonitorConfiguration
+{
+    /// `Monitors:MinIntervalSeconds` (default 5): the shortest interval this install accepts.
+    public static int MinIntervalSeconds(this IConfiguration configuration) =>
+        Math.Max(1, configuration.GetValue("Monitors:MinIntervalSeconds", MonitorSpec.DefaultMinIntervalSeconds));
 }

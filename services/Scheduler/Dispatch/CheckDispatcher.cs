@@ -16,12 +16,15 @@ public sealed class CheckDispatcher(
         "sentinel_checks_dispatched_total", "Checks sent to the Checker.");
 
     static readonly Histogram Lag = Metrics.CreateHistogram(
-        "sentinel_schedule_lag_seconds", "How late a check was dispatched (now - due).",
+        "sentinel_schedule_lag_seconds", "How late a check was dispatched (now - due; 0 when sent ahead within the lookahead).",
         new HistogramConfiguration { Buckets = [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300] });
 
     public async Task<DispatchRound> DispatchDueAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
+        // Checks due within the lookahead go out now and the Checker starts each at its due time, so the tick and
+        // the trip through the broker do not show up as schedule lag.
+        var horizon = now + TimeSpan.FromMilliseconds(Math.Max(0, configuration.GetValue("Scheduler:LookaheadMilliseconds", 1000)));
         var maxPerRound = Math.Max(1, configuration.GetValue("Scheduler:MaxPerTick", 10_000));
         var batchSize = configuration.GetValue("Scheduler:BatchSize", 50);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -29,7 +32,7 @@ public sealed class CheckDispatcher(
         var due = await db.Schedules
             .FromSql($"""
                 select * from scheduler.schedules
-                where next_check_at <= {now} and not paused and not deleted and type <> {Schedule.PassiveType}
+                where next_check_at <= {horizon} and not paused and not deleted and type <> {Schedule.PassiveType}
                 order by next_check_at
                 limit {maxPerRound}
                 for update skip locked
@@ -40,10 +43,11 @@ public sealed class CheckDispatcher(
             return DispatchRound.Empty;
 
         var monitorIds = due.Select(s => s.MonitorId).ToArray();
-        var nextCheckAts = due.Select(s => DispatchPlan.Advance(s.NextCheckAt, s.IntervalSeconds, now)).ToArray();
+        var nextCheckAts = due.Select(s => DispatchPlan.Advance(s.MonitorId, s.NextCheckAt, s.IntervalSeconds, now)).ToArray();
+        var dueAts = due.Select(s => s.NextCheckAt).ToArray();
         await db.Database.ExecuteSqlAsync($"""
-            update scheduler.schedules as s set next_check_at = v.next_check_at
-            from unnest({monitorIds}, {nextCheckAts}) as v(monitor_id, next_check_at)
+            update scheduler.schedules as s set next_check_at = v.next_check_at, last_due_at = v.due_at
+            from unnest({monitorIds}, {nextCheckAts}, {dueAts}) as v(monitor_id, next_check_at, due_at)
             where s.monitor_id = v.monitor_id
             """, ct);
 
@@ -56,7 +60,7 @@ public sealed class CheckDispatcher(
 
         Dispatched.Inc(due.Count);
         foreach (var schedule in due)
-            Lag.Observe((now - schedule.NextCheckAt).TotalSeconds);
+            Lag.Observe(Math.Max(0, (now - schedule.NextCheckAt).TotalSeconds));
         return new DispatchRound(due.Count, batches.Count, now - due[0].NextCheckAt, Full: due.Count == maxPerRound);
     }
 }

@@ -6,14 +6,14 @@ namespace Sentinel.Scheduler.Dispatch;
 /// The dispatcher's decisions, free of I/O.
 public static class DispatchPlan
 {
-    /// The next due time after dispatching the check due at dueAt. It stays on the monitor's rhythm; if even the
-    /// next slot has already passed (the Scheduler was down or behind), it restarts from now, so missed checks
-    /// are skipped rather than fired in a burst.
-    public static DateTimeOffset Advance(DateTimeOffset dueAt, int intervalSeconds, DateTimeOffset now)
+    /// The next due time after dispatching the check due at dueAt: the monitor's next grid slot (see Spread) at least
+    /// half an interval on. On time, that is exactly dueAt + interval. If even that slot has passed (the Scheduler
+    /// was down or behind), missed checks are skipped, not fired in a burst: the next slot half an interval after now.
+    public static DateTimeOffset Advance(Guid monitorId, DateTimeOffset dueAt, int intervalSeconds, DateTimeOffset now)
     {
-        var interval = TimeSpan.FromSeconds(Math.Max(1, intervalSeconds));
-        var next = dueAt + interval;
-        return next > now ? next : now + interval;
+        var half = Spread.HalfInterval(intervalSeconds);
+        var next = Spread.NextSlot(monitorId, intervalSeconds, dueAt + half);
+        return next > now ? next : Spread.NextSlot(monitorId, intervalSeconds, now + half);
     }
 
     /// Consecutive batches of at most batchSize checks, in the given order.
@@ -29,5 +29,6 @@ public static class DispatchPlan
             schedule.Type,
             schedule.NextCheckAt,
             schedule.TimeoutSeconds,
-            schedule.Spec);
+            schedule.Spec,
+            schedule.Check);
 }

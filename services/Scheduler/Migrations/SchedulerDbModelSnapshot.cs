@@ -29,6 +29,10 @@ namespace Sentinel.Scheduler.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("monitor_id");
 
+                    b.Property<string>("Check")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("check");
+
                     b.Property<bool>("Deleted")
                         .HasColumnType("boolean")
                         .HasColumnName("deleted");
@@ -36,6 +40,10 @@ namespace Sentinel.Scheduler.Migrations
                     b.Property<int>("IntervalSeconds")
                         .HasColumnType("integer")
                         .HasColumnName("interval_seconds");
+
+                    b.Property<DateTimeOffset?>("LastDueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_due_at");
 
                     b.Property<DateTimeOffset>("NextCheckAt")
                         .HasColumnType("timestamp with time zone")

@@ -21,7 +21,11 @@ public sealed class Schedule
     public bool Paused { get; private set; }
     public bool Deleted { get; private set; }
     public HttpCheckSpec? Spec { get; private set; }
+    /// Settings of the other check types and the conditions; null for monitors written before they existed.
+    public CheckSpec? Check { get; private set; }
     public DateTimeOffset NextCheckAt { get; private set; }
+    /// The due time of the last dispatched check (null until the first): an interval change counts from it.
+    public DateTimeOffset? LastDueAt { get; private set; }
     public DateTimeOffset UpdatedAt { get; private set; }
 
     /// A monitor seen for the first time is due at once.
@@ -51,12 +55,26 @@ public sealed class Schedule
             return false;
 
         var resumed = Paused && !monitor.Paused;
+        var intervalChanged = monitor.IntervalSeconds != IntervalSeconds;
         CopyFrom(monitor, now);
-        // Resuming checks at once; otherwise keep the rhythm, but a shorter interval must take effect within
-        // one new interval rather than after the old, longer one.
-        var soonest = now + TimeSpan.FromSeconds(IntervalSeconds);
-        NextCheckAt = resumed ? now : NextCheckAt < soonest ? NextCheckAt : soonest;
+        if (resumed)
+            NextCheckAt = now; // resuming checks at once
+        else if (intervalChanged && LastDueAt is { } last)
+        {
+            // The new interval counts from the last check, on the monitor's grid for that interval: shortened from
+            // 1 h to 1 min it is due within a minute of the last check (at once if that has passed), not in an hour.
+            var next = Spread.NextSlot(MonitorId, IntervalSeconds, last + Spread.HalfInterval(IntervalSeconds));
+            NextCheckAt = next > now ? next : now;
+        }
         return true;
+    }
+
+    /// What dispatching the check due at dueAt does to the row. CheckDispatcher does the same for a whole round in
+    /// one UPDATE; this is its single-row form.
+    public void Dispatched(DateTimeOffset dueAt, DateTimeOffset next)
+    {
+        LastDueAt = dueAt;
+        NextCheckAt = next;
     }
 
     public bool Apply(MonitorDeleted deleted, DateTimeOffset now)
@@ -78,6 +96,7 @@ public sealed class Schedule
         TimeoutSeconds = monitor.TimeoutSeconds;
         Paused = monitor.Paused;
         Spec = monitor.Http;
+        Check = monitor.Check;
         UpdatedAt = now;
     }
 
@@ -96,7 +115,11 @@ public sealed class Schedule
         e.Property(s => s.Spec).HasColumnName("spec").HasColumnType("jsonb").HasConversion(
             spec => JsonSerializer.Serialize(spec, JsonSerializerOptions.Web),
             json => JsonSerializer.Deserialize<HttpCheckSpec>(json, JsonSerializerOptions.Web));
+        e.Property(s => s.Check).HasColumnName("check").HasColumnType("jsonb").HasConversion(
+            check => JsonSerializer.Serialize(check, JsonSerializerOptions.Web),
+            json => JsonSerializer.Deserialize<CheckSpec>(json, JsonSerializerOptions.Web));
         e.Property(s => s.NextCheckAt).HasColumnName("next_check_at");
+        e.Property(s => s.LastDueAt).HasColumnName("last_due_at");
         e.Property(s => s.UpdatedAt).HasColumnName("updated_at");
         // The dispatcher's only query: due rows in order. Paused and deleted rows never are.
         e.HasIndex(s => s.NextCheckAt).HasDatabaseName("ix_schedules_due").HasFilter("not paused and not deleted");

@@ -1,7 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Sentinel.ServiceDefaults.Messaging;
 using Sentinel.ServiceDefaults.Outbox;
 
 namespace Sentinel.ServiceDefaults.Data;
@@ -23,6 +25,7 @@ public static class DatabaseExtensions
             options.UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history", schema));
         });
         builder.Services.AddHealthChecks().AddDbContextCheck<TDb>("postgres", tags: ["ready"]);
+        builder.Services.TryAddSingleton<QuorumQueues>();
         builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<OutboxRelay<TDb>>(sp, schema));
         return builder;
     }

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Prometheus;
+using Sentinel.ServiceDefaults.Messaging;
 
 namespace Sentinel.ServiceDefaults.Outbox;
 
@@ -17,6 +18,7 @@ public sealed class OutboxRelay<TDb>(
     string schema,
     IServiceScopeFactory scopes,
     IBus bus,
+    QuorumQueues quorum,
     IConfiguration configuration,
     TimeProvider clock,
     ILogger<OutboxRelay<TDb>> log) : BackgroundService where TDb : DbContext
@@ -74,7 +76,7 @@ public sealed class OutboxRelay<TDb>(
             }
             else
             {
-                var endpoint = await bus.GetSendEndpoint(new Uri(row.Destination));
+                var endpoint = await bus.GetSendEndpoint(await quorum.SendAddressAsync(new Uri(row.Destination), ct));
                 await endpoint.Send(message, type, c => c.MessageId = row.MessageId, ct);
             }
         }

@@ -29,11 +29,23 @@ public sealed class PingResultWriter(TelemetryDb db)
         from stdin (format binary)
         """;
 
+    // Only rows that were really inserted mark their hour for the rollups, in the same statement, so a late result
+    // for an hour already rolled up is folded in on the next maintenance run. Pending rows are inserted in key order
+    // so that two concurrent batches touching the same hours lock them in the same order and cannot deadlock.
     const string Merge = """
-        insert into telemetry.ping_results (check_id, monitor_id, tenant_id, up, status_code, latency_ms, error, due_at, checked_at)
-        select check_id, monitor_id, tenant_id, up, status_code, latency_ms, error, due_at, checked_at
-        from ping_results_staging
-        on conflict do nothing
+        with inserted as (
+            insert into telemetry.ping_results (check_id, monitor_id, tenant_id, up, status_code, latency_ms, error, due_at, checked_at)
+            select check_id, monitor_id, tenant_id, up, status_code, latency_ms, error, due_at, checked_at
+            from ping_results_staging
+            on conflict do nothing
+            returning tenant_id, monitor_id, due_at
+        ), pending as (
+            insert into telemetry.rollup_pending (tenant_id, monitor_id, hour_start)
+            select distinct tenant_id, monitor_id, date_trunc('hour', due_at, 'UTC') from inserted
+            order by 1, 2, 3
+            on conflict do nothing
+        )
+        select count(*)::int from inserted
         """;
 
     /// Returns how many of the results were new.
@@ -69,7 +81,7 @@ public sealed class PingResultWriter(TelemetryDb db)
 
             int inserted;
             await using (var merge = new NpgsqlCommand(Merge, connection, transaction))
-                inserted = await merge.ExecuteNonQueryAsync(ct);
+                inserted = (int)(await merge.ExecuteScalarAsync(ct))!;
 
             await transaction.CommitAsync(ct);
             return inserted;

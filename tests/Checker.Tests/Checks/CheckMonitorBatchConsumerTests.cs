@@ -88,6 +88,24 @@ public sealed class CheckMonitorBatchConsumerTests
         });
     }
 
+    [Test]
+    public async Task A_check_sent_ahead_of_its_due_time_starts_at_its_due_time()
+    {
+        var dueAt = DateTimeOffset.UtcNow.AddSeconds(2);
+        var early = Due("http", dueAt, new HttpCheckSpec(
+            target.Url("/ok").ToString(), "GET", new Dictionary<string, string>(), null, [], true, false));
+
+        var endpoint = await testBus.GetSendEndpoint(Queues.Address(Queues.CheckMonitorBatch));
+        await endpoint.Send(new CheckMonitorBatch(Guid.NewGuid(), DateTimeOffset.UtcNow, [early]));
+
+        var result = await Poll.UntilAsync(
+            () => Task.FromResult(results.FirstOrDefault(r => r.CheckId == early.CheckId)), r => r is not null,
+            TimeSpan.FromSeconds(30), "the early check's result");
+        Assert.That(result!.CheckedAt, Is.GreaterThanOrEqualTo(dueAt), "not run before it was due");
+        Assert.That(result.CheckedAt, Is.LessThan(dueAt.AddSeconds(5)));
+        Assert.That(result.Up, Is.True);
+    }
+
     static DueCheck Due(string type, DateTimeOffset dueAt, HttpCheckSpec? spec)
     {
         var monitorId = Guid.NewGuid();

@@ -29,7 +29,7 @@ public sealed class ChannelCopyTests
         await PublishAsync(upserted);
 
         var stored = await Poll.UntilAsync(() => StoredAsync(upserted.ChannelId), c => c is not null, Timeout, "the copy");
-        var settings = stored!.ReadSettings<WebhookChannelSettings>();
+        var settings = stored!.ToTarget(Secrets).ReadSettings<WebhookChannelSettings>();
         Assert.Multiple(() =>
         {
             Assert.That(stored.TenantId, Is.EqualTo(upserted.TenantId));
@@ -77,7 +77,7 @@ public sealed class ChannelCopyTests
         {
             Assert.That(stored!.Deleted, Is.True);
             Assert.That(stored.Version, Is.EqualTo(3));
-            Assert.That(stored.Settings, Is.Null);
+            Assert.That(stored.SettingsCipher, Is.Null);
         });
     }
 
@@ -100,7 +100,7 @@ public sealed class ChannelCopyTests
             Assert.That(stored!.Deleted, Is.True);
             Assert.That(stored.Version, Is.EqualTo(2));
             Assert.That(stored.Name, Is.EqualTo("ops"));
-            Assert.That(stored.Settings, Is.Null);
+            Assert.That(stored.SettingsCipher, Is.Null);
         });
     }
 }

@@ -14,13 +14,13 @@ public sealed class NotificationDeliveryTests
         NotificationDelivery.Start(
             new SendNotification(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), "api",
                 NotificationEvents.Down, MonitorStatuses.Down, "boom", null, clock.GetUtcNow(), null, clock.GetUtcNow()),
-            clock.GetUtcNow());
+            clock.GetUtcNow(), clock.GetUtcNow().AddMinutes(2));
 
     DeliveryAttempt Send(NotificationDelivery delivery, SendResult result)
     {
         var started = clock.GetUtcNow();
         clock.Advance(TimeSpan.FromMilliseconds(120));
-        return delivery.Record(result, started, clock.GetUtcNow(), MaxAttempts);
+        return delivery.Record(result, started, clock.GetUtcNow(), MaxAttempts, clock.GetUtcNow().AddSeconds(10));
     }
 
     [Test]

@@ -241,7 +241,7 @@ public sealed class MonitorEndpointsTests
     public async Task An_unsupported_type_names_the_supported_ones()
     {
         var response = await Expect.NothingStoredAsync(() =>
-            api.PostAsync("/api/v1/monitors", Expect.Json("""{ "name": "a", "type": "tcp", "url": "https://a.test" }""")));
+            api.PostAsync("/api/v1/monitors", Expect.Json("""{ "name": "a", "type": "smtp", "url": "https://a.test" }""")));
         var problem = await Expect.ValidationAsync(response, "type");
         Assert.That(problem.GetProperty("errors").GetProperty("type")[0].GetString(), Does.Contain("http"));
     }
@@ -292,7 +292,8 @@ public sealed class MonitorEndpointsTests
     [TestCase("""{ "intervalSeconds": 1 }""", "intervalSeconds")]
     [TestCase("""{ "name": null }""", "name")]
     [TestCase("""{ "timeoutSeconds": 100 }""", "timeoutSeconds")]
-    [TestCase("""{ "type": "dns" }""", "type")]
+    [TestCase("""{ "type": "smtp" }""", "type")]
+    [TestCase("""{ "type": "dns" }""", "host")]
     public async Task Patch_validates_the_merged_result(string body, string field)
     {
         var monitor = await CreateAsync(api);

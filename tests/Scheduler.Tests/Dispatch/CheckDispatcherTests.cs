@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using Sentinel.Contracts;
+using Sentinel.Scheduler.Schedules;
 using Sentinel.Testing;
 using static Sentinel.Scheduler.Tests.Catalog;
 
@@ -42,6 +43,12 @@ public sealed class CheckDispatcherTests
             () => Task.FromResult(checker.ChecksOf(c => c.MonitorId == monitorId)), checks => checks.Count >= atLeast,
             TimeSpan.FromSeconds(30), $"{atLeast} checks of monitor {monitorId}");
 
+    async Task DispatchAtTimeAsync(DateTimeOffset at)
+    {
+        clock.Advance(at - clock.GetUtcNow());
+        await scheduler.DispatchAsync();
+    }
+
     [Test]
     public async Task A_monitor_every_5_s_is_dispatched_once_per_due_time_and_paused_or_passive_ones_never()
     {
@@ -52,17 +59,21 @@ public sealed class CheckDispatcherTests
         await scheduler.PublishAndWaitAsync(Upserted(paused, 1, intervalSeconds: 5, paused: true));
         await scheduler.PublishAndWaitAsync(Upserted(heartbeat, 1, intervalSeconds: 5, type: "heartbeat"));
         var t0 = clock.GetUtcNow();
+        // After the first check (at once) the monitor moves onto its own grid, then keeps exactly 5 s.
+        var slot1 = Spread.NextSlot(active, 5, t0.AddSeconds(2.5));
+        var slot2 = slot1.AddSeconds(5);
 
-        await DispatchAtAsync(TimeSpan.Zero);
-        await DispatchAtAsync(TimeSpan.Zero);
-        await DispatchAtAsync(TimeSpan.FromSeconds(3));
-        await DispatchAtAsync(TimeSpan.FromSeconds(2));
-        await DispatchAtAsync(TimeSpan.FromSeconds(1));
-        await DispatchAtAsync(TimeSpan.FromSeconds(4));
-        await DispatchAtAsync(TimeSpan.Zero);
+        await DispatchAtTimeAsync(t0);
+        await DispatchAtTimeAsync(t0);
+        await DispatchAtTimeAsync(slot1.AddMilliseconds(-1));
+        await DispatchAtTimeAsync(slot1);
+        await DispatchAtTimeAsync(slot1.AddSeconds(1));
+        await DispatchAtTimeAsync(slot2.AddSeconds(1));
+        await DispatchAtTimeAsync(slot2.AddSeconds(2));
 
         var checks = await ReceivedAsync(active, 3);
-        Assert.That(checks.Select(c => c.DueAt).Order(), Is.EqualTo(new[] { t0, t0.AddSeconds(5), t0.AddSeconds(10) }));
+        Assert.That(checks.Select(c => c.DueAt).Order(), Is.EqualTo(new[] { t0, slot1, slot2 }));
+        Assert.That(slot1 - t0, Is.GreaterThan(TimeSpan.FromSeconds(2.5)).And.LessThanOrEqualTo(TimeSpan.FromSeconds(7.5)));
         Assert.That(checks.Select(c => c.CheckId), Is.EquivalentTo(checks.Select(c => DeterministicGuid.ForCheck(active, c.DueAt))));
         Assert.That(checks[0].Http!.Url, Is.EqualTo("https://example.test/health"));
         Assert.That(checker.ChecksOf(c => c.MonitorId == paused || c.MonitorId == heartbeat), Is.Empty);
@@ -74,17 +85,73 @@ public sealed class CheckDispatcherTests
         var monitorId = Guid.NewGuid();
         await scheduler.PublishAndWaitAsync(Upserted(monitorId, 1, intervalSeconds: 5));
         var t0 = clock.GetUtcNow();
+        var slot1 = Spread.NextSlot(monitorId, 5, t0.AddSeconds(2.5));
+        var restart = Spread.NextSlot(monitorId, 5, t0.AddSeconds(62.5));
 
-        await DispatchAtAsync(TimeSpan.Zero);
-        await DispatchAtAsync(TimeSpan.FromSeconds(60));
-        await DispatchAtAsync(TimeSpan.FromSeconds(1));
-        await DispatchAtAsync(TimeSpan.FromSeconds(4));
+        await DispatchAtTimeAsync(t0);
+        await DispatchAtTimeAsync(t0.AddSeconds(60));
+        await DispatchAtTimeAsync(t0.AddSeconds(61));
+        await DispatchAtTimeAsync(restart);
 
         var checks = await ReceivedAsync(monitorId, 3);
         Assert.That(
             checks.Select(c => c.DueAt).Order(),
-            Is.EqualTo(new[] { t0, t0.AddSeconds(5), t0.AddSeconds(65) }),
-            "the missed slots between 5 s and 60 s are skipped; the rhythm restarts from the late dispatch");
+            Is.EqualTo(new[] { t0, slot1, restart }),
+            "the missed slots are skipped; the rhythm restarts on the grid at least half an interval after the late dispatch");
+    }
+
+    [Test]
+    public async Task An_interval_change_takes_effect_at_the_next_due_time_counted_from_the_last_check()
+    {
+        var monitorId = Guid.NewGuid();
+        await scheduler.PublishAndWaitAsync(Upserted(monitorId, 1, intervalSeconds: 3600));
+        var t0 = clock.GetUtcNow();
+        await DispatchAtTimeAsync(t0);
+        clock.Advance(TimeSpan.FromSeconds(10));
+
+        await scheduler.PublishAndWaitAsync(Upserted(monitorId, 2, intervalSeconds: 60));
+        var expected = Spread.NextSlot(monitorId, 60, t0.AddSeconds(30));
+        await DispatchAtTimeAsync(expected.AddMilliseconds(-1));
+        await DispatchAtTimeAsync(expected);
+
+        var checks = await ReceivedAsync(monitorId, 2);
+        Assert.That(checks.Select(c => c.DueAt).Order(), Is.EqualTo(new[] { t0, expected }),
+            "due about a minute after the last check, not an hour");
+        Assert.That((await scheduler.FindAsync(monitorId))!.LastDueAt, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public async Task Checks_due_within_the_lookahead_are_sent_early_with_their_own_due_time()
+    {
+        var monitorId = Guid.NewGuid();
+        await scheduler.PublishAndWaitAsync(Upserted(monitorId, 1, intervalSeconds: 60));
+        var t0 = clock.GetUtcNow();
+        var slot1 = Spread.NextSlot(monitorId, 60, t0.AddSeconds(30));
+        await DispatchAtTimeAsync(t0);
+
+        await DispatchAtTimeAsync(slot1.AddMilliseconds(-1500));
+        Assert.That((await scheduler.FindAsync(monitorId))!.NextCheckAt, Is.EqualTo(slot1),
+            "1.5 s ahead is beyond the 1 s lookahead: not dispatched yet");
+        await DispatchAtTimeAsync(slot1.AddMilliseconds(-500));
+
+        var checks = await ReceivedAsync(monitorId, 2);
+        Assert.That(checks.Select(c => c.DueAt).Order(), Is.EqualTo(new[] { t0, slot1 }), "sent half a second early, due time unchanged");
+        Assert.That((await scheduler.FindAsync(monitorId))!.NextCheckAt, Is.EqualTo(slot1.AddSeconds(60)));
+    }
+
+    [Test]
+    public async Task Checks_carry_the_type_specific_settings_and_conditions()
+    {
+        var monitorId = Guid.NewGuid();
+        var spec = new CheckSpec(Conditions: ["[CONNECTED] == true"], Tcp: new TcpCheckSpec("db.internal", 5432, "PING", "PONG"));
+        await scheduler.PublishAndWaitAsync(Upserted(monitorId, 1, type: "tcp") with { Http = null, Check = spec });
+
+        await DispatchAtTimeAsync(clock.GetUtcNow());
+
+        var check = (await ReceivedAsync(monitorId, 1)).Single();
+        Assert.That(check.Type, Is.EqualTo("tcp"));
+        Assert.That(check.Check!.Tcp, Is.EqualTo(spec.Tcp));
+        Assert.That(check.Check.Conditions, Is.EqualTo(spec.Conditions));
     }
 
     [Test]

@@ -7,20 +7,25 @@ namespace Sentinel.Scheduler.Tests.Dispatch;
 
 public sealed class DispatchPlanTests
 {
+    static readonly Guid Monitor = Guid.Parse("0195a3c2-7d4e-7a10-8b2c-3f4e5d6c7b8a");
+
+    /// A due time on the monitor's 30 s grid.
+    static readonly DateTimeOffset OnGrid = Spread.NextSlot(Monitor, 30, Start);
+
     [Test]
     public void A_check_dispatched_on_time_is_next_due_one_interval_after_its_due_time()
     {
-        var next = DispatchPlan.Advance(Start, 30, Start.AddMilliseconds(400));
+        var next = DispatchPlan.Advance(Monitor, OnGrid, 30, OnGrid.AddMilliseconds(400));
 
-        Assert.That(next, Is.EqualTo(Start.AddSeconds(30)));
+        Assert.That(next, Is.EqualTo(OnGrid.AddSeconds(30)));
     }
 
     [Test]
     public void A_late_check_keeps_the_rhythm_when_the_next_slot_is_still_ahead()
     {
-        var next = DispatchPlan.Advance(Start, 30, Start.AddSeconds(29));
+        var next = DispatchPlan.Advance(Monitor, OnGrid, 30, OnGrid.AddSeconds(29));
 
-        Assert.That(next, Is.EqualTo(Start.AddSeconds(30)));
+        Assert.That(next, Is.EqualTo(OnGrid.AddSeconds(30)));
     }
 
     [TestCase(30)]
@@ -28,17 +33,31 @@ public sealed class DispatchPlanTests
     [TestCase(3600)]
     public void A_scheduler_that_fell_behind_skips_the_missed_checks_instead_of_bursting(int secondsLate)
     {
-        var now = Start.AddSeconds(secondsLate);
+        var now = OnGrid.AddSeconds(secondsLate);
 
-        var next = DispatchPlan.Advance(Start, 30, now);
+        var next = DispatchPlan.Advance(Monitor, OnGrid, 30, now);
 
-        Assert.That(next, Is.EqualTo(now.AddSeconds(30)));
+        Assert.That(next - now, Is.GreaterThan(TimeSpan.FromSeconds(15)).And.LessThanOrEqualTo(TimeSpan.FromSeconds(45)));
+        Assert.That((next - OnGrid).Ticks % TimeSpan.FromSeconds(30).Ticks, Is.Zero, "still on the monitor's grid");
+    }
+
+    [Test]
+    public void A_first_check_off_the_grid_moves_onto_it_at_least_half_an_interval_later()
+    {
+        var created = Start.AddMilliseconds(123);
+
+        var next = DispatchPlan.Advance(Monitor, created, 30, created);
+
+        Assert.That(next - created, Is.GreaterThan(TimeSpan.FromSeconds(15)).And.LessThanOrEqualTo(TimeSpan.FromSeconds(45)));
+        Assert.That((next - OnGrid).Ticks % TimeSpan.FromSeconds(30).Ticks, Is.Zero);
     }
 
     [Test]
     public void A_nonsensical_interval_is_treated_as_one_second_rather_than_a_busy_loop()
     {
-        Assert.That(DispatchPlan.Advance(Start, 0, Start), Is.EqualTo(Start.AddSeconds(1)));
+        var next = DispatchPlan.Advance(Monitor, Start, 0, Start);
+
+        Assert.That(next - Start, Is.GreaterThan(TimeSpan.FromSeconds(0.5)).And.LessThanOrEqualTo(TimeSpan.FromSeconds(1.5)));
     }
 
     [TestCase(0, 50, new int[0])]

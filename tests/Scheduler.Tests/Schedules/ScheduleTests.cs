@@ -74,25 +74,56 @@ public sealed class ScheduleTests
         Assert.That(schedule.Deleted, Is.False);
     }
 
-    [Test]
-    public void A_shorter_interval_takes_effect_within_one_new_interval()
+    /// A schedule whose last check was due at lastDue, dispatched like the Scheduler does.
+    static Schedule Dispatched(int intervalSeconds, DateTimeOffset lastDue)
     {
-        // Next due 50 minutes from now on an hourly rhythm.
-        var schedule = Schedule.Create(Upserted(MonitorId, 1, intervalSeconds: 3600), Now.AddMinutes(50));
-
-        schedule.Apply(Upserted(MonitorId, 2, intervalSeconds: 60), Now);
-
-        Assert.That(schedule.NextCheckAt, Is.EqualTo(Now.AddSeconds(60)));
+        var schedule = Schedule.Create(Upserted(MonitorId, 1, intervalSeconds: intervalSeconds), lastDue);
+        schedule.Dispatched(lastDue, Sentinel.Scheduler.Dispatch.DispatchPlan.Advance(MonitorId, lastDue, intervalSeconds, lastDue));
+        return schedule;
     }
 
     [Test]
-    public void A_longer_interval_keeps_the_next_due_time()
+    public void A_shorter_interval_takes_effect_at_the_next_due_time_counted_from_the_last_check()
     {
-        var schedule = Schedule.Create(Upserted(MonitorId, 1, intervalSeconds: 60), Now);
+        var schedule = Dispatched(3600, Now);
+        Assert.That(schedule.NextCheckAt, Is.GreaterThan(Now.AddMinutes(30)));
+
+        schedule.Apply(Upserted(MonitorId, 2, intervalSeconds: 60), Now.AddSeconds(10));
+
+        Assert.That(schedule.NextCheckAt, Is.EqualTo(Spread.NextSlot(MonitorId, 60, Now.AddSeconds(30))));
+        Assert.That(schedule.NextCheckAt - Now, Is.GreaterThan(TimeSpan.FromSeconds(30)).And.LessThanOrEqualTo(TimeSpan.FromSeconds(90)));
+    }
+
+    [Test]
+    public void A_shorter_interval_that_has_already_elapsed_since_the_last_check_makes_it_due_at_once()
+    {
+        var schedule = Dispatched(3600, Now);
+
+        schedule.Apply(Upserted(MonitorId, 2, intervalSeconds: 60), Now.AddMinutes(10));
+
+        Assert.That(schedule.NextCheckAt, Is.EqualTo(Now.AddMinutes(10)));
+    }
+
+    [Test]
+    public void A_longer_interval_counts_from_the_last_check_rather_than_keeping_the_old_due_time()
+    {
+        var schedule = Dispatched(60, Now);
 
         schedule.Apply(Upserted(MonitorId, 2, intervalSeconds: 3600), Now.AddSeconds(10));
 
-        Assert.That(schedule.NextCheckAt, Is.EqualTo(Now));
+        Assert.That(schedule.NextCheckAt, Is.EqualTo(Spread.NextSlot(MonitorId, 3600, Now.AddMinutes(30))));
+        Assert.That(schedule.NextCheckAt - Now, Is.GreaterThan(TimeSpan.FromMinutes(30)));
+    }
+
+    [Test]
+    public void Other_changes_keep_the_next_due_time()
+    {
+        var schedule = Dispatched(60, Now);
+        var next = schedule.NextCheckAt;
+
+        schedule.Apply(Upserted(MonitorId, 2, intervalSeconds: 60) with { TimeoutSeconds = 30 }, Now.AddSeconds(10));
+
+        Assert.That(schedule.NextCheckAt, Is.EqualTo(next));
     }
 
     [Test]

@@ -85,6 +85,22 @@ public sealed class MonitorCheckedConsumerTests
     }
 
     [Test]
+    public async Task A_batch_message_is_stored_once_however_often_it_is_delivered()
+    {
+        var monitorId = Guid.NewGuid();
+        var batch = new MonitorCheckedBatch(Guid.NewGuid(), ResultsFor(monitorId, 300));
+        var bus = Service.Services.GetRequiredService<IBus>();
+        var receivedBefore = await MetricAsync("sentinel_results_received_total");
+
+        await bus.Publish(batch);
+        await bus.Publish(batch);
+
+        await Poll.UntilAsync(() => MetricAsync("sentinel_results_received_total"), n => n >= receivedBefore + 600,
+            TimeSpan.FromSeconds(30), "both copies of the batch to be consumed");
+        Assert.That(await StoredAsync(monitorId), Is.EqualTo(300));
+    }
+
+    [Test]
     public async Task Results_are_consumed_from_the_telemetry_ingest_queue()
     {
         using var management = new HttpClient { BaseAddress = TestInfrastructure.RabbitManagement };

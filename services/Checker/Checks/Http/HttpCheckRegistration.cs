@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 
 namespace Sentinel.Checker.Checks.Http;
 
@@ -16,17 +17,20 @@ public static class HttpCheckRegistration
                     // The per-check timeout is a linked token; the client's own timeout would only cap it.
                     client.Timeout = Timeout.InfiniteTimeSpan;
                 })
-                .ConfigurePrimaryHttpMessageHandler(() => CreateHandler(followRedirects, ignoreTls))
+                .ConfigurePrimaryHttpMessageHandler(sp =>
+                    CreateHandler(followRedirects, ignoreTls, sp.GetRequiredService<OutboundPolicy>()))
                 // The handler recycles its own connections (PooledConnectionLifetime), so the factory need not.
                 .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
                 // Thousands of checks a second: per-request logging would drown everything else.
                 .RemoveAllLoggers();
         }
+        services.AddSingleton<OutboundPolicy>();
+        services.AddSingleton<Tls.TlsCheck>();
         services.AddSingleton<HttpCheck>();
         return services;
     }
 
-    static SocketsHttpHandler CreateHandler(bool followRedirects, bool ignoreTls)
+    static SocketsHttpHandler CreateHandler(bool followRedirects, bool ignoreTls, OutboundPolicy policy)
     {
         var handler = new SocketsHttpHandler
         {
@@ -38,6 +42,23 @@ public static class HttpCheckRegistration
             // Re-resolve DNS now and then so a moved target is followed.
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
+        };
+        // Resolving here, not in the handler, lets the outbound policy judge the very addresses we connect to (also
+        // after a redirect), so a name that resolves to a private address cannot slip through.
+        handler.ConnectCallback = async (context, ct) =>
+        {
+            var addresses = await policy.ResolveAsync(context.DnsEndPoint.Host, ct);
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(addresses, context.DnsEndPoint.Port, ct);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
         };
         if (ignoreTls)
             handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;

@@ -1,35 +1,37 @@
-using System.Net;
-using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Sentinel.Contracts;
 using Sentinel.Delivery.Notifications;
 
 namespace Sentinel.Delivery.Channels.Webhook;
 
-/// POSTs the notification as JSON to the channel's URL with the channel's headers.
-public sealed class WebhookChannel(IHttpClientFactory httpClients) : INotificationChannel
+/// POSTs the notification as JSON (the documented WebhookPayload, or the channel's own body template) with the
+/// channel's headers and, when a secret is set, an HMAC-SHA256 signature of the exact body bytes.
+public sealed class WebhookChannel(ChannelHttp http) : INotificationChannel
 {
-    public const string TypeName = "webhook";
-    public const string HttpClientName = "webhook";
-    public const string NotificationIdHeader = "X-Sentinel-Notification-Id";
+    public const string TypeName = ChannelKinds.Webhook;
+    public const string SignatureHeader = "X-Sentinel-Signature";
+
+    /// camelCase like the rest of the API, but nulls kept: a receiver sees `"resolvedAt": null` rather than guessing.
+    static readonly JsonSerializerOptions WebhookJson = new(JsonSerializerOptions.Web)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     public string Type => TypeName;
 
-    public async Task<SendResult> SendAsync(Channel channel, SendNotification notification, CancellationToken ct)
+    public Task<SendResult> SendAsync(ChannelTarget target, NotificationMessage message, CancellationToken ct)
     {
-        var settings = channel.ReadSettings<WebhookChannelSettings>();
-        if (settings is null || !Uri.TryCreate(settings.Url, UriKind.Absolute, out var url)
-            || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
-            return SendResult.Permanent(null, "webhook channel has no valid http(s) url");
+        var settings = target.ReadSettings<WebhookChannelSettings>();
+        if (settings is null || !ChannelHttp.TryUrl(settings.Url, out var url))
+            return Task.FromResult(SendResult.BadSettings(TypeName));
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, url)
-        {
-            // Buffered, so the request has a Content-Length: many simple receivers do not read chunked bodies.
-            Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(WebhookPayload.From(notification), JsonSerializerOptions.Web))
-            {
-                Headers = { ContentType = new("application/json") { CharSet = "utf-8" } },
-            },
-        };
+        var body = string.IsNullOrWhiteSpace(settings.BodyTemplate)
+            ? JsonSerializer.SerializeToUtf8Bytes(WebhookPayload.From(message), WebhookJson)
+            : Encoding.UTF8.GetBytes(Placeholders.Render(settings.BodyTemplate,
+                Placeholders.ValuesFor(message.Source, message.IncidentUrl), JsonStringContent));
+        var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = ChannelHttp.JsonBytes(body) };
         foreach (var (name, value) in settings.Headers ?? new Dictionary<string, string>())
         {
             if (!request.Headers.TryAddWithoutValidation(name, value))
@@ -39,43 +41,24 @@ public sealed class WebhookChannel(IHttpClientFactory httpClients) : INotificati
                 request.Content.Headers.TryAddWithoutValidation(name, value);
             }
         }
-        request.Headers.Remove("User-Agent");
-        request.Headers.TryAddWithoutValidation("User-Agent", "Sentinel");
-        // The same id on every attempt: a crash after a 2xx but before Delivery commits re-sends the notification,
-        // and this header is how a receiver recognises the repeat.
-        request.Headers.Remove(NotificationIdHeader);
-        request.Headers.TryAddWithoutValidation(NotificationIdHeader, notification.NotificationId.ToString());
-
-        var client = httpClients.CreateClient(HttpClientName);
-        try
-        {
-            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
-            return Classify(response.StatusCode, response.ReasonPhrase);
-        }
-        catch (HttpRequestException ex)
-        {
-            return SendResult.Transient(null, $"connection failed: {ex.Message}");
-        }
-        catch (TaskCanceledException) when (!ct.IsCancellationRequested)
-        {
-            // HttpClient.Timeout expired; our own token (shutdown) is not cancelled, so it is the receiver's slowness.
-            return SendResult.Transient(null, $"timed out after {client.Timeout.TotalSeconds:0.#}s");
-        }
+        if (!string.IsNullOrEmpty(settings.Secret))
+            request.Headers.TryAddWithoutValidation(SignatureHeader, Sign(settings.Secret, body));
+        return http.SendAsync(request, message.Source.NotificationId, ct);
     }
 
-    public static SendResult Classify(HttpStatusCode status, string? reason)
+    /// `sha256=<lower-case hex HMAC-SHA256 of the body under the secret>`, as GitHub signs its webhooks.
+    public static string Sign(string secret, byte[] body) =>
+        "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
+
+    /// A value placed inside a JSON string of the template: quotes, backslashes and control characters escaped.
+    static string JsonStringContent(string value)
     {
-        var code = (int)status;
-        if (code is >= 200 and < 300)
-            return SendResult.Delivered(code);
-        var error = string.IsNullOrWhiteSpace(reason) ? $"HTTP {code}" : $"HTTP {code} {reason}";
-        return code is 408 or 429 or >= 500
-            ? SendResult.Transient(code, error)
-            : SendResult.Permanent(code, error);
+        var quoted = JsonSerializer.Serialize(value, ChannelHttp.PayloadJson);
+        return quoted[1..^1];
     }
 }
 
-/// The JSON body a webhook receives (camelCase).
+/// The JSON body a webhook receives by default (camelCase).
 public sealed record WebhookPayload(
     string Event,
     Guid NotificationId,
@@ -86,23 +69,19 @@ public sealed record WebhookPayload(
     DateTimeOffset FirstFailureAt,
     DateTimeOffset? ResolvedAt,
     DateTimeOffset OccurredAt,
-    string Message)
+    string Message,
+    string Title,
+    string IncidentUrl,
+    IReadOnlyList<string> Tags,
+    int? EscalationLevel)
 {
-    public static WebhookPayload From(SendNotification n) =>
-        new(n.Event, n.NotificationId, n.IncidentId, new WebhookMonitor(n.MonitorId, n.MonitorName), n.Status,
-            n.Error, n.FirstFailureAt, n.ResolvedAt, n.OccurredAt, NotificationText.For(n));
+    public static WebhookPayload From(NotificationMessage m)
+    {
+        var n = m.Source;
+        return new(n.Event, n.NotificationId, n.IncidentId, new WebhookMonitor(n.MonitorId, n.MonitorName), n.Status,
+            n.Error, n.FirstFailureAt, n.ResolvedAt, n.OccurredAt, m.Text, m.Title, m.IncidentUrl, n.Tags ?? [],
+            n.EscalationLevel);
+    }
 }
 
 public sealed record WebhookMonitor(Guid Id, string Name);
-
-public static class WebhookRegistration
-{
-    public static IHostApplicationBuilder AddWebhookChannel(this IHostApplicationBuilder builder)
-    {
-        builder.Services.AddSingleton<INotificationChannel, WebhookChannel>();
-        builder.Services.AddHttpClient(WebhookChannel.HttpClientName, (sp, client) =>
-            client.Timeout = TimeSpan.FromSeconds(
-                sp.GetRequiredService<IConfiguration>().GetValue("Delivery:WebhookTimeoutSeconds", 10.0)));
-        return builder;
-    }
-}

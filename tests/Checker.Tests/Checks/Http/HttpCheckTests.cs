@@ -16,7 +16,7 @@ public sealed class HttpCheckTests
     public async Task StartTarget()
     {
         target = await TargetServer.StartAsync();
-        services = new ServiceCollection().AddSingleton(TimeProvider.System).AddHttpChecks().BuildServiceProvider();
+        services = CheckServices.Create();
         check = services.GetRequiredService<HttpCheck>();
     }
 

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -26,12 +28,25 @@ public sealed class TargetServer : IAsyncDisposable
 
     public Uri Url(string path) => new(Address, path);
 
-    public static async Task<TargetServer> StartAsync()
+    /// With a certificate the server speaks HTTPS only.
+    public static async Task<TargetServer> StartAsync(X509Certificate2? certificate = null)
     {
         var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        if (certificate is null)
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+        else
+            builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.UseHttps(certificate)));
         builder.Logging.ClearProviders();
         var app = builder.Build();
+
+        app.MapGet("/json", (HttpResponse response) =>
+        {
+            response.Headers["X-Version"] = "1.2.3";
+            return Results.Text("""{"status":"UP","checks":[{"name":"db","ok":true},{"name":"cache","ok":false}]}""", "application/json");
+        });
+        app.MapGet("/text", () => Results.Text("hello sentinel world"));
+        app.MapGet("/big", () => Results.Text(new string('x', 100_000)));
+        app.MapGet("/auth", (HttpRequest request) => Results.Text(request.Headers.Authorization.ToString()));
 
         app.MapGet("/ok", () => Results.Ok("fine"));
         app.MapGet("/status/{code:int}", (int code) => Results.StatusCode(code));
@@ -51,7 +66,8 @@ public sealed class TargetServer : IAsyncDisposable
         });
 
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single()
+            .Replace("[::]", "127.0.0.1", StringComparison.Ordinal);
         return new TargetServer(app, new Uri(address), seen);
     }
 

@@ -1,6 +1,5 @@
 using System.Net;
 using Sentinel.Delivery.Channels;
-using Sentinel.Delivery.Channels.Webhook;
 
 namespace Sentinel.Delivery.Tests.Channels.Webhook;
 
@@ -10,7 +9,7 @@ public sealed class WebhookChannelTests
     [TestCase(202)]
     [TestCase(204)]
     public void A_2xx_answer_is_delivered(int status) =>
-        Assert.That(WebhookChannel.Classify((HttpStatusCode)status, null).Outcome, Is.EqualTo(SendOutcome.Delivered));
+        Assert.That(ChannelHttp.Classify((HttpStatusCode)status, null).Outcome, Is.EqualTo(SendOutcome.Delivered));
 
     [TestCase(408)]
     [TestCase(429)]
@@ -18,19 +17,19 @@ public sealed class WebhookChannelTests
     [TestCase(502)]
     [TestCase(503)]
     public void Timeouts_throttling_and_server_errors_are_transient(int status) =>
-        Assert.That(WebhookChannel.Classify((HttpStatusCode)status, null).Outcome, Is.EqualTo(SendOutcome.Transient));
+        Assert.That(ChannelHttp.Classify((HttpStatusCode)status, null).Outcome, Is.EqualTo(SendOutcome.Transient));
 
     [TestCase(400)]
     [TestCase(401)]
     [TestCase(404)]
     [TestCase(410)]
     public void Other_client_errors_are_permanent(int status) =>
-        Assert.That(WebhookChannel.Classify((HttpStatusCode)status, null).Outcome, Is.EqualTo(SendOutcome.Permanent));
+        Assert.That(ChannelHttp.Classify((HttpStatusCode)status, null).Outcome, Is.EqualTo(SendOutcome.Permanent));
 
     [Test]
     public void The_error_names_the_status_and_its_reason()
     {
-        var result = WebhookChannel.Classify(HttpStatusCode.NotFound, "Not Found");
+        var result = ChannelHttp.Classify(HttpStatusCode.NotFound, "Not Found");
 
         Assert.Multiple(() =>
         {

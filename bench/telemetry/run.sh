@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Telemetry benchmarks against the local PostgreSQL and RabbitMQ (loopback only, each in its own database/vhost,
+# dropped afterwards). Usage: bench/telemetry/run.sh [ingest|stats|all] [--count N] [--monitors N]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+dotnet build -c Release services/TelemetryIngest/Sentinel.TelemetryIngest.csproj -v q -nologo >/dev/null
+dotnet build -c Release bench/telemetry/Sentinel.Bench.Telemetry.csproj -v q -nologo >/dev/null
+uptime
+exec dotnet bench/telemetry/bin/Release/net10.0/Sentinel.Bench.Telemetry.dll "${1:-all}" \
+  --service services/TelemetryIngest/bin/Release/net10.0/Sentinel.TelemetryIngest.dll "${@:2}"

@@ -1,0 +1,157 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
+using Sentinel.AlertEvaluation.Incidents;
+using Sentinel.AlertEvaluation.Monitors;
+using Sentinel.AlertEvaluation.RateLimiting;
+using Sentinel.Contracts;
+using Sentinel.ServiceDefaults.Outbox;
+
+namespace Sentinel.AlertEvaluation.State;
+
+/// Evaluates a batch of results in one transaction: lock the monitors' state rows (in monitor id order, so two
+/// evaluators never deadlock and never evaluate one monitor at the same time), apply each monitor's results in due
+/// order, dispatch the alerts, and commit state, incidents, history and outbox together.
+public sealed class ResultEvaluation(AlertingDb db, AlertDispatcher dispatcher, TimeProvider clock, ILogger<ResultEvaluation> log)
+{
+    public async Task ApplyAsync(IReadOnlyList<MonitorChecked> results, bool replayingParked, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var ids = results.Select(r => r.MonitorId).Distinct().ToArray();
+        var monitors = await db.Monitors.AsNoTracking().Where(m => ids.Contains(m.MonitorId)).ToDictionaryAsync(m => m.MonitorId, ct);
+
+        if (!replayingParked)
+            foreach (var unknown in results.Where(r => !monitors.ContainsKey(r.MonitorId)))
+                await ParkAsync(unknown, now, ct);
+
+        var live = monitors.Values.Where(m => !m.Deleted && !m.Paused).Select(m => m.MonitorId).Order().ToArray();
+        var states = await LockStatesAsync(db, live, ct, tracked: false);
+        if (states.Count < live.Length)
+        {
+            var missing = live.Where(id => !states.ContainsKey(id)).ToArray();
+            await db.Database.ExecuteSqlAsync($$"""
+                insert into alerting.monitor_states (monitor_id, tenant_id, status, consecutive_failures, consecutive_successes, flapping)
+                select m.monitor_id, m.tenant_id, 'new', 0, 0, false from alerting.monitors m
+                where m.monitor_id = any({{missing}}) order by m.monitor_id
+                on conflict (monitor_id) do nothing
+                """, ct);
+            foreach (var (id, state) in await LockStatesAsync(db, missing, ct, tracked: false))
+                states[id] = state;
+        }
+
+        var openIds = states.Values.Where(s => s.OpenIncidentId is not null).Select(s => s.OpenIncidentId!.Value).ToArray();
+        var incidents = openIds.Length == 0 ? [] : await db.Incidents.Where(i => openIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, ct);
+        var around = await Neighbourhood.LoadAsync(db, live.Select(id => monitors[id]).ToList(), ct);
+
+        var alerts = new List<Alert>();
+        foreach (var group in results.Where(r => states.ContainsKey(r.MonitorId)).GroupBy(r => r.MonitorId))
+        {
+            var monitor = monitors[group.Key];
+            var state = states[group.Key];
+            var incident = state.OpenIncidentId is { } openId ? incidents.GetValueOrDefault(openId) : null;
+            foreach (var result in group.OrderBy(r => r.DueAt))
+            {
+                var evaluation = Evaluator.Apply(state, monitor, incident, around.For(monitor, states, now), result, now);
+                if (evaluation.Opened is { } opened)
+                {
+                    db.Incidents.Add(opened);
+                    incident = opened;
+                    log.LogWarning("Monitor {MonitorId} ({MonitorName}) went down: {Error}; incident {IncidentId}",
+                        monitor.MonitorId, monitor.Name, result.Error, opened.Id);
+                }
+                if (evaluation.Resolved is { } resolved)
+                {
+                    incident = null;
+                    log.LogInformation("Monitor {MonitorId} ({MonitorName}) recovered; incident {IncidentId} resolved",
+                        monitor.MonitorId, monitor.Name, resolved.Id);
+                }
+                Collect(db, evaluation, alerts, now);
+            }
+        }
+
+        await dispatcher.DispatchAsync(alerts, now, ct);
+        if (replayingParked)
+        {
+            var checkIds = results.Select(r => r.CheckId).ToArray();
+            await db.PendingResults.Where(p => checkIds.Contains(p.CheckId)).ExecuteDeleteAsync(ct);
+        }
+        await WriteStatesAsync(states.Values, ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+    }
+
+    /// Every state of the batch changed (at least its last due time): one binary COPY into a temporary table and one
+    /// UPDATE … FROM instead of one UPDATE per monitor. The rows are locked by this transaction, so no version check.
+    async Task WriteStatesAsync(IReadOnlyCollection<MonitorState> states, CancellationToken ct)
+    {
+        if (states.Count == 0)
+            return;
+        await db.Database.ExecuteSqlRawAsync(
+            "create temp table if not exists state_batch (like alerting.monitor_states) on commit delete rows", ct);
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await using (var copy = await connection.BeginBinaryImportAsync(
+            "copy state_batch (monitor_id, tenant_id, status, consecutive_failures, consecutive_successes, last_due_at, " +
+            "last_check_id, first_failure_at, last_error, open_incident_id, status_changed_at, change_times, flapping, " +
+            "fired_rule_ids, next_due_at) from stdin (format binary)", ct))
+        {
+            foreach (var s in states)
+            {
+                await copy.StartRowAsync(ct);
+                await copy.WriteAsync(s.MonitorId, NpgsqlDbType.Uuid, ct);
+                await copy.WriteAsync(s.TenantId, NpgsqlDbType.Uuid, ct);
+                await copy.WriteAsync(s.Status, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(s.ConsecutiveFailures, NpgsqlDbType.Integer, ct);
+                await copy.WriteAsync(s.ConsecutiveSuccesses, NpgsqlDbType.Integer, ct);
+                await WriteAsync(copy, s.LastDueAt, NpgsqlDbType.TimestampTz, ct);
+                await WriteAsync(copy, s.LastCheckId, NpgsqlDbType.Uuid, ct);
+                await WriteAsync(copy, s.FirstFailureAt, NpgsqlDbType.TimestampTz, ct);
+                await WriteAsync(copy, s.LastError, NpgsqlDbType.Text, ct);
+                await WriteAsync(copy, s.OpenIncidentId, NpgsqlDbType.Uuid, ct);
+                await WriteAsync(copy, s.StatusChangedAt, NpgsqlDbType.TimestampTz, ct);
+                await copy.WriteAsync(s.ChangeTimes.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, ct);
+                await copy.WriteAsync(s.Flapping, NpgsqlDbType.Boolean, ct);
+                await copy.WriteAsync(s.FiredRuleIds.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Uuid, ct);
+                await WriteAsync(copy, s.NextDueAt, NpgsqlDbType.TimestampTz, ct);
+            }
+            await copy.CompleteAsync(ct);
+        }
+        await db.Database.ExecuteSqlRawAsync("""
+            update alerting.monitor_states s set
+              status = b.status, consecutive_failures = b.consecutive_failures, consecutive_successes = b.consecutive_successes,
+              last_due_at = b.last_due_at, last_check_id = b.last_check_id, first_failure_at = b.first_failure_at,
+              last_error = b.last_error, open_incident_id = b.open_incident_id, status_changed_at = b.status_changed_at,
+              change_times = b.change_times, flapping = b.flapping, fired_rule_ids = b.fired_rule_ids, next_due_at = b.next_due_at
+            from state_batch b where s.monitor_id = b.monitor_id
+            """, ct);
+    }
+
+    static Task WriteAsync<T>(NpgsqlBinaryImporter copy, T? value, NpgsqlDbType type, CancellationToken ct) =>
+        value is null ? copy.WriteNullAsync(ct) : copy.WriteAsync(value, type, ct);
+
+    /// The monitor's catalog event travels on another queue and may still be on its way: keep the result (once, however
+    /// often it is redelivered) for the alert clock to evaluate when the monitor is known.
+    Task ParkAsync(MonitorChecked r, DateTimeOffset now, CancellationToken ct) =>
+        db.Database.ExecuteSqlAsync($"""
+            insert into alerting.pending_results (check_id, monitor_id, tenant_id, up, status_code, latency_ms, error, due_at, checked_at, parked_at)
+            values ({r.CheckId}, {r.MonitorId}, {r.TenantId}, {r.Up}, {r.StatusCode}, {r.LatencyMs}, {r.Error}, {r.DueAt}, {r.CheckedAt}, {now})
+            on conflict (check_id) do nothing
+            """, ct);
+
+    internal static async Task<Dictionary<Guid, MonitorState>> LockStatesAsync(AlertingDb db, Guid[] ids, CancellationToken ct, bool tracked = true)
+    {
+        if (ids.Length == 0)
+            return [];
+        var query = db.States.FromSql(
+            $"select s.*, s.xmin from alerting.monitor_states s where s.monitor_id = any({ids}) order by s.monitor_id for update");
+        return await (tracked ? query : query.AsNoTracking()).ToDictionaryAsync(s => s.MonitorId, ct);
+    }
+
+    internal static void Collect(AlertingDb db, Evaluation evaluation, List<Alert> alerts, DateTimeOffset now)
+    {
+        foreach (var e in evaluation.Events)
+            db.Outbox.Add(OutboxMessage.Publish(e, now));
+        db.History.AddRange(evaluation.History);
+        alerts.AddRange(evaluation.Alerts);
+    }
+}

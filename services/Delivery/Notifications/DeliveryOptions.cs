@@ -1,0 +1,27 @@
+namespace Sentinel.Delivery.Notifications;
+
+/// The `Delivery` configuration section.
+public sealed class DeliveryOptions
+{
+    /// Tries per notification, the first included.
+    public int MaxAttempts { get; set; } = 5;
+    /// Backoff before retry n is RetryBaseSeconds × 2^(n-1), capped at RetryMaxSeconds, with jitter (50–100 %).
+    public double RetryBaseSeconds { get; set; } = 10;
+    public double RetryMaxSeconds { get; set; } = 600;
+    /// A receiver's Retry-After is honoured up to this.
+    public double MaxRetryAfterSeconds { get; set; } = 3600;
+    /// How often RetryLoop looks for due retries.
+    public int RetryPollMilliseconds { get; set; } = 1000;
+    /// Sends in flight at once in RetryLoop.
+    public int RetryConcurrency { get; set; } = 64;
+    /// A try in progress holds its row this long; longer than any send's timeout.
+    public double LeaseSeconds { get; set; } = 120;
+    /// Sends in flight at once to one channel, so one slow endpoint cannot take every sender.
+    public int PerChannelConcurrency { get; set; } = 8;
+    /// A notification whose channel is at its limit waits this long before it is tried again (not counted).
+    public int BusyDeferMilliseconds { get; set; } = 200;
+    /// HTTP and SMTP timeout of one send.
+    public double TimeoutSeconds { get; set; } = 10;
+    /// Where a person sees the incident; `{incidentId}` is replaced.
+    public string IncidentUrl { get; set; } = "http://localhost:5080/api/v1/incidents/{incidentId}";
+}
