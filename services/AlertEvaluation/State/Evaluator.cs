@@ -94,7 +94,7 @@ public static class Evaluator
         }
 
         Tick(state, monitor, incident, around, now, e);
-        return e;
+        return WithTags(e, monitor);
     }
 
     /// The time-driven part, run after every result and by the alert clock when NextDueAt has come: release a held
@@ -103,6 +103,14 @@ public static class Evaluator
     {
         var e = new Evaluation();
         Tick(state, monitor, incident, around, now, e);
+        return WithTags(e, monitor);
+    }
+
+    /// Every notification carries the monitor's tags, for the `{{tags}}` placeholder of message templates.
+    static Evaluation WithTags(Evaluation e, MonitorCopy monitor)
+    {
+        for (var i = 0; i < e.Alerts.Count; i++)
+            e.Alerts[i] = e.Alerts[i] with { Message = e.Alerts[i].Message with { Tags = monitor.Tags } };
         return e;
     }
 

@@ -17,11 +17,11 @@ public static class CreateMonitor
         var (spec, errors) = MonitorSpec.Parse(request, configuration.MinIntervalSeconds());
         if (spec is null)
             return Problems.Validation(errors);
-        if (await ChannelReferences.ValidateAsync(db, tenant.Id, spec.ChannelIds, ct) is { Count: > 0 } missing)
-            return Problems.Validation(missing);
-
         var now = clock.GetUtcNowForStorage();
         var monitor = Monitor.Create(tenant.Id, spec, now);
+        if (await MonitorReferences.ValidateAsync(db, tenant.Id, monitor.Id, spec, ct) is { Count: > 0 } missing)
+            return Problems.Validation(missing);
+
         db.Monitors.Add(monitor);
         db.Outbox.Add(OutboxMessage.Publish(monitor.ToUpserted(now), now));
         await db.SaveChangesAsync(ct); // row and event commit together

@@ -20,6 +20,13 @@ public static class DeleteMonitor
         var now = clock.GetUtcNowForStorage();
         db.Monitors.Remove(monitor);
         db.Outbox.Add(OutboxMessage.Publish(monitor.ToDeleted(now), now));
+        // Its children no longer depend on anything: detach them and tell their consumers, in the same transaction.
+        var children = await db.Monitors.Where(m => m.TenantId == tenant.Id && m.ParentMonitorId == id).ToListAsync(ct);
+        foreach (var child in children)
+        {
+            child.DetachParent(now);
+            db.Outbox.Add(OutboxMessage.Publish(child.ToUpserted(now), now));
+        }
         await db.SaveChangesAsync(ct);
         return TypedResults.NoContent();
     }

@@ -27,6 +27,11 @@ public sealed class Monitor
     public string? CustomMessage { get; set; }
     public List<string> Tags { get; set; } = [];
     public int ResendEverySeconds { get; set; }
+    public Guid? EscalationPolicyId { get; set; }
+    /// While the parent is down, this monitor's alerts are held (Alert-Evaluation decides; the Gateway keeps no cycles).
+    public Guid? ParentMonitorId { get; set; }
+    public int? FlapThreshold { get; set; }
+    public int? FlapWindowSeconds { get; set; }
     public bool Paused { get; set; }
     /// The last status Alert-Evaluation reported ("new" until then); "paused" is derived from Paused, not stored.
     public string Status { get; set; } = MonitorStatuses.New;
@@ -63,12 +68,22 @@ public sealed class Monitor
         CustomMessage = spec.CustomMessage;
         Tags = [.. spec.Tags];
         ResendEverySeconds = spec.ResendEverySeconds;
+        EscalationPolicyId = spec.EscalationPolicyId;
+        ParentMonitorId = spec.ParentMonitorId;
+        FlapThreshold = spec.FlapThreshold;
+        FlapWindowSeconds = spec.FlapWindowSeconds;
         Touch(now);
     }
 
     public void SetPaused(bool paused, DateTimeOffset now)
     {
         Paused = paused;
+        Touch(now);
+    }
+
+    public void DetachParent(DateTimeOffset now)
+    {
+        ParentMonitorId = null;
         Touch(now);
     }
 
@@ -91,7 +106,12 @@ public sealed class Monitor
             ? new HttpCheckSpec(Url!, Method, new Dictionary<string, string>(Headers), Body, [.. ExpectedStatus], FollowRedirects, IgnoreTls)
             : null,
         now,
-        Check: MonitorSettings.Read(Settings).ToCheckSpec(Type, IgnoreTls));
+        Check: MonitorSettings.Read(Settings).ToCheckSpec(Type, IgnoreTls),
+        ResendEverySeconds: ResendEverySeconds,
+        EscalationPolicyId: EscalationPolicyId,
+        ParentMonitorId: ParentMonitorId,
+        FlapThreshold: FlapThreshold,
+        FlapWindowSeconds: FlapWindowSeconds);
 
     /// The delete is one more change of the object, so it carries the next version.
     public MonitorDeleted ToDeleted(DateTimeOffset now) => new(Id, TenantId, Version + 1, now);

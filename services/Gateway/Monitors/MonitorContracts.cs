@@ -37,7 +37,11 @@ public sealed record MonitorRequest(
     string? ExpectedRcode = null,
     List<string>? ExpectedAnswers = null,
     string? ServerName = null,
-    int? CertificateExpiryWarningDays = null);
+    int? CertificateExpiryWarningDays = null,
+    Guid? EscalationPolicyId = null,
+    Guid? ParentMonitorId = null,
+    int? FlapThreshold = null,
+    int? FlapWindowSeconds = null);
 
 /// HTTP basic auth. The password is write-only: responses carry the username alone.
 public sealed record BasicAuthRequest(string? Username = null, string? Password = null);
@@ -85,7 +89,11 @@ public sealed record MonitorResponse(
     string? ExpectedRcode,
     IReadOnlyList<string>? ExpectedAnswers,
     string? ServerName,
-    int? CertificateExpiryWarningDays)
+    int? CertificateExpiryWarningDays,
+    Guid? EscalationPolicyId,
+    Guid? ParentMonitorId,
+    int? FlapThreshold,
+    int? FlapWindowSeconds)
 {
     public static MonitorResponse From(Monitor m)
     {
@@ -97,7 +105,8 @@ public sealed record MonitorResponse(
             m.StatusChangedAt, m.CreatedAt, m.UpdatedAt,
             s.Conditions ?? [], s.BasicAuthUsername is { } user ? new BasicAuthView(user) : null, s.BearerToken is not null,
             s.Keyword, s.InvertKeyword, s.MaxResponseBytes, s.Host, s.Port, s.Payload, s.Expect, s.PacketCount, s.RecordType,
-            s.NameServer, s.NameServerPort, s.ExpectedRcode, s.ExpectedAnswers, s.ServerName, s.CertificateExpiryWarningDays);
+            s.NameServer, s.NameServerPort, s.ExpectedRcode, s.ExpectedAnswers, s.ServerName, s.CertificateExpiryWarningDays,
+            m.EscalationPolicyId, m.ParentMonitorId, m.FlapThreshold, m.FlapWindowSeconds);
     }
 
     /// The stored monitor as a full request (secrets included: it never leaves the Gateway): PATCH merges the
@@ -112,6 +121,6 @@ public sealed record MonitorResponse(
             s.Conditions?.ToList(), s.BasicAuthUsername is null ? null : new BasicAuthRequest(s.BasicAuthUsername, s.BasicAuthPassword),
             s.BearerToken, s.Keyword, s.InvertKeyword, s.MaxResponseBytes, s.Host, s.Port, s.Payload, s.Expect, s.PacketCount,
             s.RecordType, s.NameServer, s.NameServerPort, s.ExpectedRcode, s.ExpectedAnswers?.ToList(), s.ServerName,
-            s.CertificateExpiryWarningDays);
+            s.CertificateExpiryWarningDays, m.EscalationPolicyId, m.ParentMonitorId, m.FlapThreshold, m.FlapWindowSeconds);
     }
 }

@@ -1,3 +1,4 @@
+using Sentinel.Contracts;
 using System.Text.RegularExpressions;
 
 namespace Sentinel.Gateway.Monitors;
@@ -23,7 +24,11 @@ public sealed partial record MonitorSpec(
     string? CustomMessage,
     IReadOnlyList<string> Tags,
     int ResendEverySeconds,
-    MonitorSettings Settings)
+    MonitorSettings Settings,
+    Guid? EscalationPolicyId = null,
+    Guid? ParentMonitorId = null,
+    int? FlapThreshold = null,
+    int? FlapWindowSeconds = null)
 {
     public static readonly string[] Methods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
     const int MaxHeaders = 50;
@@ -117,6 +122,17 @@ public sealed partial record MonitorSpec(
 
         if (r.CustomMessage is { Length: > 2000 })
             Fail("customMessage", "CustomMessage must be at most 2000 characters.");
+        else if (MessagePlaceholders.Unknown(r.CustomMessage) is { Count: > 0 } unknown)
+            Fail("customMessage", $"Unknown placeholder(s) {string.Join(", ", unknown.Select(u => "{{" + u + "}}"))}; known: {string.Join(", ", MessagePlaceholders.Names)}.");
+
+        if (r.EscalationPolicyId == Guid.Empty)
+            Fail("escalationPolicyId", "EscalationPolicyId must not be an empty id.");
+        if (r.ParentMonitorId == Guid.Empty)
+            Fail("parentMonitorId", "ParentMonitorId must not be an empty id.");
+        if (r.FlapThreshold is < 0 or > 100)
+            Fail("flapThreshold", "FlapThreshold must be between 0 (off) and 100 state changes.");
+        if (r.FlapWindowSeconds is < 60 or > 86_400)
+            Fail("flapWindowSeconds", "FlapWindowSeconds must be between 60 and 86400.");
 
         var tags = (r.Tags ?? []).Distinct().ToList();
         if (tags.Count > 20)
@@ -137,7 +153,8 @@ public sealed partial record MonitorSpec(
         return (new MonitorSpec(
             name!, r.Type!, isHttp ? r.Url : null, method, headers, r.Body, expected.Select(Normalize).ToList(),
             r.FollowRedirects ?? true, r.IgnoreTls ?? false, interval, timeout, failureThreshold, recoveryThreshold,
-            channelIds, r.AlertOnRecovery ?? true, r.CustomMessage, tags, resend, settings), errors);
+            channelIds, r.AlertOnRecovery ?? true, r.CustomMessage, tags, resend, settings,
+            r.EscalationPolicyId, r.ParentMonitorId, r.FlapThreshold, r.FlapWindowSeconds), errors);
     }
 
     static bool IsStatusEntry(string? entry)

@@ -28,7 +28,7 @@ public static class ReplaceMonitor
         var (spec, errors) = MonitorSpec.Parse(request, configuration.MinIntervalSeconds());
         if (spec is null)
             return Problems.Validation(errors);
-        if (await ChannelReferences.ValidateAsync(db, monitor.TenantId, spec.ChannelIds, ct) is { Count: > 0 } missing)
+        if (await MonitorReferences.ValidateAsync(db, monitor.TenantId, monitor.Id, spec, ct) is { Count: > 0 } missing)
             return Problems.Validation(missing);
 
         var now = clock.GetUtcNowForStorage();

@@ -71,6 +71,20 @@ public sealed class EvaluatorTests
     }
 
     [Test]
+    public void Every_notification_carries_the_monitors_tags()
+    {
+        var monitor = Monitor(failureThreshold: 1, tags: ["prod", "payments"]);
+        var run = new Run(monitor);
+
+        var down = run.Apply(Result(monitor, 0, up: false));
+        var up = run.Apply(Result(monitor, 1, up: true));
+
+        Assert.That(down.Notifications.Concat(up.Notifications).Select(n => n.Tags),
+            Has.All.EquivalentTo(new[] { "prod", "payments" }));
+        Assert.That(down.Notifications.Count() + up.Notifications.Count(), Is.EqualTo(4));
+    }
+
+    [Test]
     public void Down_alert_fires_once_when_threshold_is_exactly_reached()
     {
         var monitor = Monitor(failureThreshold: 2);

@@ -71,9 +71,12 @@ public sealed partial class QuorumTopologyTests
         using var client = new HttpClient { BaseAddress = TestInfrastructure.RabbitManagement };
         client.DefaultRequestHeaders.Authorization = new("Basic", Convert.ToBase64String(
             System.Text.Encoding.UTF8.GetBytes($"{TestInfrastructure.RabbitUser}:{TestInfrastructure.RabbitPassword}")));
-        var consumers = JsonSerializer.Deserialize<List<JsonElement>>(
-            await client.GetStringAsync($"api/consumers/{Uri.EscapeDataString(system.VirtualHost.Name)}"))!;
-        Assert.That(consumers, Is.Not.Empty);
+        // The management API lists consumers from its periodic stats: wait for them rather than read them once.
+        var consumers = await Poll.UntilAsync(
+            async () => JsonSerializer.Deserialize<List<JsonElement>>(
+                await client.GetStringAsync($"api/consumers/{Uri.EscapeDataString(system.VirtualHost.Name)}"))!,
+            list => list.Any(c => c.GetProperty("queue").GetProperty("name").GetString() == "check-monitor-batch"),
+            TimeSpan.FromSeconds(30), "the consumers of the services' queues");
         foreach (var consumer in consumers.Where(c => queues.Contains(c.GetProperty("queue").GetProperty("name").GetString()!)))
         {
             var prefetch = consumer.GetProperty("prefetch_count").GetInt32();
