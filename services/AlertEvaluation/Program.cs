@@ -32,9 +32,11 @@ builder.Services.AddScoped<AlertDispatcher>();
 builder.Services.AddScoped<ResultEvaluation>();
 builder.Services.AddScoped<DueWork>();
 builder.Services.AddHostedService<AlertClock>();
+builder.Services.AddSingleton<IncidentMetrics>();
 
 var app = builder.Build();
 app.MapSentinelDefaults();
+app.Services.GetRequiredService<IncidentMetrics>().Register();
 app.MapIncidentEndpoints();
 await app.RunOrMigrateAsync(args, DatabaseExtensions.MigrateAsync<AlertingDb>);
 

@@ -80,6 +80,29 @@ public sealed class MonitorCheckedConsumerTests
     }
 
     [Test]
+    public async Task Open_incidents_are_counted_on_the_metrics_endpoint()
+    {
+        var (monitor, tenant) = (Guid.NewGuid(), Guid.NewGuid());
+        var bus = AlertEvaluationHost.Bus;
+        await bus.Publish(Monitor(monitor, tenant, Guid.NewGuid(), failureThreshold: 1));
+        await bus.Publish(Result(monitor, tenant, DateTimeOffset.UtcNow, false));
+        await Poll.UntilAsync(
+            () => AlertEvaluationHost.Database.CountAsync($"select count(*) from alerting.incidents where monitor_id = '{monitor}'"),
+            n => n == 1, Wait, "the incident");
+        const string countOpen = "select count(*) from alerting.incidents where status = 'open' and acknowledged_at is null";
+        var before = await AlertEvaluationHost.Database.CountAsync(countOpen);
+
+        var metrics = await AlertEvaluationHost.Factory.CreateClient().GetStringAsync("/metrics");
+        var after = await AlertEvaluationHost.Database.CountAsync(countOpen);
+
+        // Other tests' monitors may open incidents meanwhile: the scrape lies between the counts around it.
+        var line = metrics.Split('\n').Single(l => l.StartsWith("sentinel_incidents_open{acknowledged=\"false\"}"));
+        var value = double.Parse(line.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.That(before, Is.GreaterThanOrEqualTo(1));
+        Assert.That(value, Is.InRange(before, after));
+    }
+
+    [Test]
     public async Task The_incident_list_is_per_tenant_and_pages_with_a_cursor()
     {
         var tenant = Guid.NewGuid();
