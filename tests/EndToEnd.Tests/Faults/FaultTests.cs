@@ -164,6 +164,7 @@ public sealed class FaultTests
             await Task.Delay(TimeSpan.FromSeconds(8));
         }
 
+        await load.WaitForIncidentsAsync(atLeast: 2, TimeSpan.FromSeconds(90));
         var ledger = await load.StopAndCountAsync();
         Figures.Write("restart RabbitMQ, PostgreSQL, Redis", $"{ledger}; {string.Join("; ", recoveries)}");
         AssertNothingLost(ledger);

@@ -90,6 +90,21 @@ public sealed class SteadyLoad(FaultSystem system, LoopbackServer server, string
         }
     }
 
+    /// Lets the load run on until its flapping monitors have had at least this many incidents in all: a fault that
+    /// swallowed a whole failing spell (checks cannot run while RabbitMQ restarts) leaves too little to judge.
+    public async Task WaitForIncidentsAsync(int atLeast, TimeSpan timeout)
+    {
+        await Poll.UntilAsync(
+            async () =>
+            {
+                var total = 0;
+                foreach (var (id, _) in flapping)
+                    total += (await IncidentsAsync(id)).Count;
+                return total;
+            },
+            total => total >= atLeast, timeout, $"{atLeast} incidents of the flapping monitors");
+    }
+
     /// Stops flapping, waits until every incident is resolved and notified, deletes the monitors (no more checks)
     /// and lets the last results land; then counts.
     public async Task<Ledger> StopAndCountAsync()

@@ -94,6 +94,30 @@ public sealed class ChannelEndpointsTests
         await Expect.ProblemAsync(await api.GetAsync($"/api/v1/channels/{channel.Id}"), HttpStatusCode.NotFound);
     }
 
+    [Test]
+    public async Task Delete_of_a_channel_an_escalation_policy_or_alert_rule_pages_is_a_409_and_changes_nothing()
+    {
+        var paged = await CreateAsync(api, "paged by policy");
+        var ruled = await CreateAsync(api, "paged by rule");
+        var policy = await api.PostAsJsonAsync("/api/v1/escalation-policies", new
+        {
+            name = "night",
+            levels = new object[] { new { afterConsecutiveFailures = 1, channelIds = new[] { paged.Id } } },
+        });
+        Assert.That(policy.StatusCode, Is.EqualTo(HttpStatusCode.Created), await policy.Content.ReadAsStringAsync());
+        var rule = await api.PostAsJsonAsync("/api/v1/alert-rules",
+            new { name = "thrice", tags = new[] { "prod" }, consecutiveFailures = 3, channelIds = new[] { ruled.Id } });
+        Assert.That(rule.StatusCode, Is.EqualTo(HttpStatusCode.Created), await rule.Content.ReadAsStringAsync());
+
+        foreach (var (channel, names) in new[] { (paged, "night"), (ruled, "thrice") })
+        {
+            var response = await Expect.NothingStoredAsync(() => api.DeleteAsync($"/api/v1/channels/{channel.Id}"));
+            var problem = await Expect.ProblemAsync(response, HttpStatusCode.Conflict, "https://sentinel.dev/problems/conflict");
+            Assert.That(problem.GetProperty("detail").GetString(), Does.Contain(names));
+            Assert.That((await api.GetAsync($"/api/v1/channels/{channel.Id}")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        }
+    }
+
     static readonly object[] InvalidBodies =
     [
         new object[] { """{ "type": "webhook", "settings": { "url": "https://h.test" } }""", "name" },
