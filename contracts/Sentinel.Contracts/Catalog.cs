@@ -13,6 +13,8 @@ public sealed record HttpCheckSpec(
     bool FollowRedirects,
     bool IgnoreTls);
 
+/// ResumedAt is the last time the monitor was resumed through the API (unpaused, or a manual-resume heartbeat let go
+/// of its down state): consumers restart the monitor from "new" when it is later than what they have seen.
 public sealed record MonitorUpserted(
     Guid MonitorId,
     Guid TenantId,
@@ -35,7 +37,8 @@ public sealed record MonitorUpserted(
     Guid? ParentMonitorId = null,
     int? FlapThreshold = null,
     int? FlapWindowSeconds = null,
-    CheckSpec? Check = null);
+    CheckSpec? Check = null,
+    DateTimeOffset? ResumedAt = null);
 
 public sealed record MonitorDeleted(Guid MonitorId, Guid TenantId, long Version, DateTimeOffset OccurredAt);
 

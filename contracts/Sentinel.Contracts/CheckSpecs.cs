@@ -13,7 +13,8 @@ public sealed record CheckSpec(
     UdpCheckSpec? Udp = null,
     IcmpCheckSpec? Icmp = null,
     DnsCheckSpec? Dns = null,
-    TlsCheckSpec? Tls = null);
+    TlsCheckSpec? Tls = null,
+    HeartbeatCheckSpec? Heartbeat = null);
 
 /// HTTP options added after HttpCheckSpec. MaxResponseBytes caps how much of the body is read; a longer body is down.
 /// Keyword must appear in the body (or must not, with InvertKeyword).

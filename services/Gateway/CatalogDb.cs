@@ -48,6 +48,8 @@ public sealed class CatalogDb(DbContextOptions<CatalogDb> options) : DbContext(o
             e.Property(t => t.Id).HasColumnName("id");
             e.Property(t => t.Name).HasColumnName("name").HasMaxLength(200);
             e.Property(t => t.CreatedAt).HasColumnName("created_at");
+            e.Property(t => t.PingKey).HasColumnName("ping_key").HasMaxLength(64);
+            e.HasIndex(t => t.PingKey).IsUnique().HasFilter("ping_key is not null");
         });
 
         model.Entity<ApiKey>(e =>
@@ -93,6 +95,11 @@ public sealed class CatalogDb(DbContextOptions<CatalogDb> options) : DbContext(o
             e.Property(m => m.Tags).HasColumnName("tags");
             e.Property(m => m.ResendEverySeconds).HasColumnName("resend_every_seconds");
             e.Property(m => m.Paused).HasColumnName("paused");
+            e.Property(m => m.PingToken).HasColumnName("ping_token").HasMaxLength(64);
+            e.Property(m => m.Slug).HasColumnName("slug").HasMaxLength(100);
+            e.Property(m => m.ResumedAt).HasColumnName("resumed_at");
+            e.HasIndex(m => m.PingToken).IsUnique().HasFilter("ping_token is not null");
+            e.HasIndex(m => new { m.TenantId, m.Slug }).IsUnique().HasFilter("slug is not null");
             e.Property(m => m.Status).HasColumnName("status").HasMaxLength(20);
             e.Property(m => m.StatusChangedAt).HasColumnName("status_changed_at");
             // Two concurrent writes must not both produce "version N+1" with different content.

@@ -30,6 +30,8 @@ public static class GatewayApi
         services.AddExceptionHandler<RequestExceptionHandler>();
         services.AddApiKeyAuthentication();
         services.AddOpenApi();
+        // Features add their own named policies with services.AddRateLimiter(o => o.AddPolicy(...)).
+        services.AddRateLimiter(o => o.RejectionStatusCode = StatusCodes.Status429TooManyRequests);
         services.AddHostedService<BootstrapApiKey>();
         services.AddInternalApi<IAlertEvaluationApi>("AlertEvaluation", "http://localhost:5084");
         services.AddInternalApi<ITelemetryApi>("TelemetryIngest", "http://localhost:5083");
@@ -44,6 +46,7 @@ public static class GatewayApi
     {
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.MapOpenApi();
 
         var api = app.MapGroup("/api/v1").RequireAuthorization(ApiKeyAuthentication.Policy);

@@ -435,6 +435,11 @@ namespace Sentinel.Gateway.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("paused");
 
+                    b.Property<string>("PingToken")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("ping_token");
+
                     b.Property<int>("RecoveryThreshold")
                         .HasColumnType("integer")
                         .HasColumnName("recovery_threshold");
@@ -443,12 +448,21 @@ namespace Sentinel.Gateway.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("resend_every_seconds");
 
+                    b.Property<DateTimeOffset?>("ResumedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("resumed_at");
+
                     b.Property<string>("Settings")
                         .IsRequired()
                         .ValueGeneratedOnAdd()
                         .HasColumnType("jsonb")
                         .HasColumnName("settings")
                         .HasDefaultValueSql("'{}'::jsonb");
+
+                    b.Property<string>("Slug")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("slug");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -505,7 +519,15 @@ namespace Sentinel.Gateway.Migrations
                     b.HasIndex("ParentMonitorId")
                         .HasFilter("parent_monitor_id is not null");
 
+                    b.HasIndex("PingToken")
+                        .IsUnique()
+                        .HasFilter("ping_token is not null");
+
                     b.HasIndex("TenantId", "Id");
+
+                    b.HasIndex("TenantId", "Slug")
+                        .IsUnique()
+                        .HasFilter("slug is not null");
 
                     b.ToTable("monitors", "gateway");
                 });
@@ -527,7 +549,16 @@ namespace Sentinel.Gateway.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("name");
 
+                    b.Property<string>("PingKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("ping_key");
+
                     b.HasKey("Id");
+
+                    b.HasIndex("PingKey")
+                        .IsUnique()
+                        .HasFilter("ping_key is not null");
 
                     b.ToTable("tenants", "gateway");
                 });

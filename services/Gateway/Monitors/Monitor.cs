@@ -33,6 +33,12 @@ public sealed class Monitor
     public int? FlapThreshold { get; set; }
     public int? FlapWindowSeconds { get; set; }
     public bool Paused { get; set; }
+    /// Heartbeat monitors: the secret of their ping URL (/ping/{PingToken}) and the optional slug for
+    /// /ping/{tenant ping key}/{Slug}. Null for active checks.
+    public string? PingToken { get; set; }
+    public string? Slug { get; set; }
+    /// When the monitor was last resumed through the API; consumers restart it from "new" after it.
+    public DateTimeOffset? ResumedAt { get; set; }
     /// The last status Alert-Evaluation reported ("new" until then); "paused" is derived from Paused, not stored.
     public string Status { get; set; } = MonitorStatuses.New;
     public DateTimeOffset? StatusChangedAt { get; set; }
