@@ -13,7 +13,9 @@ namespace Sentinel.Bench.Telemetry;
 /// binary COPY, merge) → PostgreSQL; then the database side alone (the writer, no broker) for comparison.
 static class IngestBench
 {
-    public static async Task RunAsync(string serviceDll, int count)
+    /// `singles` results go one message each (0 skips that phase), then `2 × count` in MonitorCheckedBatch messages
+    /// of `perMessage` results, as the Checker publishes them.
+    public static async Task RunAsync(string serviceDll, int count, int singles, int perMessage)
     {
         await using var database = await TestDatabase.CreateAsync("bench_telemetry_ingest");
         await using var vhost = await TestVirtualHost.CreateAsync("bench_telemetry_ingest");
@@ -64,37 +66,41 @@ static class IngestBench
                 }
 
                 var clock = Stopwatch.StartNew();
-                const int InFlight = 2000;
-                for (var sent = 0; sent < count && clock.Elapsed < TimeSpan.FromMinutes(5); sent += InFlight)
-                    await Task.WhenAll(Enumerable.Range(sent, Math.Min(InFlight, count - sent)).Select(i => bus.Publish(Result(i))));
-                var published = clock.Elapsed;
+                TimeSpan published, stored;
+                double peak;
+                if (singles > 0)
+                {
+                    const int InFlight = 2000;
+                    for (var sent = 0; sent < singles && clock.Elapsed < TimeSpan.FromMinutes(5); sent += InFlight)
+                        await Task.WhenAll(Enumerable.Range(sent, Math.Min(InFlight, singles - sent)).Select(i => bus.Publish(Result(i))));
+                    published = clock.Elapsed;
 
-                await Bench.UntilAsync(
-                    async () => await database.CountAsync("select count(*) from telemetry.ping_results") >= count,
-                    TimeSpan.FromMinutes(5), $"{count} stored results");
-                var stored = clock.Elapsed;
-                service.Refresh();
-                var peak = Bench.PeakRssMegabytes(service.Id);
+                    await Bench.UntilAsync(
+                        async () => await database.CountAsync("select count(*) from telemetry.ping_results") >= singles,
+                        TimeSpan.FromMinutes(5), $"{singles} stored results");
+                    stored = clock.Elapsed;
+                    service.Refresh();
+                    peak = Bench.PeakRssMegabytes(service.Id);
 
-                Console.WriteLine($"ingest.rabbitmq  one message per result   results={count}  publish={count / published.TotalSeconds:0}/s  " +
-                    $"end-to-end={count / stored.TotalSeconds:0}/s  ({stored.TotalSeconds:0.0} s)  service peak RSS={peak:0} MB");
+                    Console.WriteLine($"ingest.rabbitmq  one message per result   results={singles}  publish={singles / published.TotalSeconds:0}/s  " +
+                        $"end-to-end={singles / stored.TotalSeconds:0}/s  ({stored.TotalSeconds:0.0} s)  service peak RSS={peak:0} MB");
+                }
 
                 // The same path with MonitorCheckedBatch: 500 results per message, new check ids.
                 start = start.AddDays(-1);
-                const int PerMessage = 500;
-                var batchedCount = count * 2;
+                                var batchedCount = count * 2;
                 clock.Restart();
-                for (var sent = 0; sent < batchedCount && clock.Elapsed < TimeSpan.FromMinutes(5); sent += PerMessage * 20)
-                    await Task.WhenAll(Enumerable.Range(0, 20).Select(b => sent + b * PerMessage).Where(first => first < batchedCount)
+                for (var sent = 0; sent < batchedCount && clock.Elapsed < TimeSpan.FromMinutes(5); sent += perMessage * 20)
+                    await Task.WhenAll(Enumerable.Range(0, 20).Select(b => sent + b * perMessage).Where(first => first < batchedCount)
                         .Select(first => bus.Publish(new MonitorCheckedBatch(Guid.NewGuid(),
-                            Enumerable.Range(first, Math.Min(PerMessage, batchedCount - first)).Select(Result).ToList()))));
+                            Enumerable.Range(first, Math.Min(perMessage, batchedCount - first)).Select(Result).ToList()))));
                 published = clock.Elapsed;
                 await Bench.UntilAsync(
-                    async () => await database.CountAsync("select count(*) from telemetry.ping_results") >= count + batchedCount,
+                    async () => await database.CountAsync("select count(*) from telemetry.ping_results") >= singles + batchedCount,
                     TimeSpan.FromMinutes(5), $"{batchedCount} more stored results");
                 stored = clock.Elapsed;
                 peak = Bench.PeakRssMegabytes(service.Id);
-                Console.WriteLine($"ingest.rabbitmq  {PerMessage} results per message  results={batchedCount}  publish={batchedCount / published.TotalSeconds:0}/s  " +
+                Console.WriteLine($"ingest.rabbitmq  {perMessage} results per message  results={batchedCount}  publish={batchedCount / published.TotalSeconds:0}/s  " +
                     $"end-to-end={batchedCount / stored.TotalSeconds:0}/s  ({stored.TotalSeconds:0.0} s)  service peak RSS={peak:0} MB");
             }
             finally

@@ -12,6 +12,8 @@ public enum Placeholder
     Ip,
     DnsRcode,
     PacketLoss,
+    /// A heartbeat run's duration (start to finish) in milliseconds, e.g. `[DURATION] < 10m`.
+    Duration,
 }
 
 public enum Operator { Equal, NotEqual, Less, LessOrEqual, Greater, GreaterOrEqual, Contains }
@@ -61,7 +63,8 @@ public sealed record CheckFacts(
     bool? Connected = null,
     string? Ip = null,
     string? DnsRcode = null,
-    double? PacketLossPercent = null);
+    double? PacketLossPercent = null,
+    double? DurationMs = null);
 
 public abstract record Operand;
 

@@ -92,6 +92,7 @@ static class Evaluator
         Placeholder.Ip => facts.Ip,
         Placeholder.DnsRcode => facts.DnsRcode,
         Placeholder.PacketLoss => facts.PacketLossPercent is { } loss ? Values.Format(loss) : null,
+        Placeholder.Duration => facts.DurationMs is { } duration ? Values.Format(Math.Round(duration)) : null,
         _ => null,
     };
 

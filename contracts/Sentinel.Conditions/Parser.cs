@@ -32,6 +32,7 @@ static class Parser
         ["IP"] = Placeholder.Ip,
         ["DNS_RCODE"] = Placeholder.DnsRcode,
         ["PACKET_LOSS"] = Placeholder.PacketLoss,
+        ["DURATION"] = Placeholder.Duration,
     };
 
     sealed class SyntaxError(int position, string message) : Exception(message)

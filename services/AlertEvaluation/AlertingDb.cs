@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Sentinel.AlertEvaluation.Escalation;
+using Sentinel.AlertEvaluation.Heartbeats;
 using Sentinel.AlertEvaluation.History;
 using Sentinel.AlertEvaluation.Incidents;
 using Sentinel.AlertEvaluation.Maintenance;
@@ -22,6 +23,8 @@ public sealed class AlertingDb(DbContextOptions<AlertingDb> options) : DbContext
     public DbSet<MaintenanceWindowCopy> MaintenanceWindows => Set<MaintenanceWindowCopy>();
     public DbSet<AlertHistoryEntry> History => Set<AlertHistoryEntry>();
     public DbSet<PendingResult> PendingResults => Set<PendingResult>();
+    public DbSet<HeartbeatRun> HeartbeatRuns => Set<HeartbeatRun>();
+    public DbSet<MonitorFlip> Flips => Set<MonitorFlip>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
 
     protected override void OnModelCreating(ModelBuilder model)
@@ -36,5 +39,7 @@ public sealed class AlertingDb(DbContextOptions<AlertingDb> options) : DbContext
         MaintenanceWindowCopy.Configure(model.Entity<MaintenanceWindowCopy>());
         AlertHistoryEntry.Configure(model.Entity<AlertHistoryEntry>());
         PendingResult.Configure(model.Entity<PendingResult>());
+        HeartbeatRun.Configure(model.Entity<HeartbeatRun>());
+        MonitorFlip.Configure(model.Entity<MonitorFlip>());
     }
 }

@@ -1,5 +1,6 @@
 using Sentinel.AlertEvaluation;
 using Sentinel.AlertEvaluation.Escalation;
+using Sentinel.AlertEvaluation.Heartbeats;
 using Sentinel.AlertEvaluation.Incidents;
 using Sentinel.AlertEvaluation.Maintenance;
 using Sentinel.AlertEvaluation.Monitors;
@@ -15,7 +16,7 @@ builder.AddSentinelDefaults();
 builder.AddSentinelDatabase<AlertingDb>(AlertingDb.Schema);
 builder.AddSentinelBus("AlertEvaluation", x =>
 {
-    x.AddConsumer<MonitorCheckedConsumer>(typeof(MonitorCheckedConsumerDefinition));
+    x.AddResultConsumers(); // MonitorCheckedBatch and MonitorChecked, see State/MonitorCheckedBatchConsumer.cs
     x.AddConsumer<MonitorUpsertedConsumer>();
     x.AddConsumer<MonitorDeletedConsumer>();
     x.AddConsumer<EscalationPolicyUpsertedConsumer>();
@@ -24,12 +25,14 @@ builder.AddSentinelBus("AlertEvaluation", x =>
     x.AddConsumer<AlertRuleDeletedConsumer>();
     x.AddConsumer<MaintenanceWindowUpsertedConsumer>();
     x.AddConsumer<MaintenanceWindowDeletedConsumer>();
+    x.AddHeartbeatConsumers(); // pings, deadline misses, flips: see Heartbeats/
 });
 builder.Services.AddSingleton<RedisConnection>();
 builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded, ["ready"]);
 builder.Services.AddSingleton<AlertRateLimiter>();
 builder.Services.AddScoped<AlertDispatcher>();
 builder.Services.AddScoped<ResultEvaluation>();
+builder.Services.AddScoped<HeartbeatEvaluation>();
 builder.Services.AddScoped<DueWork>();
 builder.Services.AddHostedService<AlertClock>();
 builder.Services.AddSingleton<IncidentMetrics>();
@@ -38,6 +41,7 @@ var app = builder.Build();
 app.MapSentinelDefaults();
 app.Services.GetRequiredService<IncidentMetrics>().Register();
 app.MapIncidentEndpoints();
+app.MapHeartbeatEndpoints();
 await app.RunOrMigrateAsync(args, DatabaseExtensions.MigrateAsync<AlertingDb>);
 
 public partial class Program;

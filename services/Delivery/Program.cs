@@ -16,10 +16,10 @@ builder.AddSentinelBus("Delivery", x =>
     x.AddConsumer<SendNotificationConsumer>().Endpoint(e =>
     {
         e.Name = Queues.SendNotification;
-        // Sends wait on the network, not the CPU: many in flight at once (a slow channel holds at most its own
-        // PerChannelConcurrency of them).
-        e.PrefetchCount = builder.Configuration.GetValue("Delivery:ConsumerConcurrency", 128);
-        e.ConcurrentMessageLimit = builder.Configuration.GetValue("Delivery:ConsumerConcurrency", 128);
+        // The consumer only records the delivery (batched with the others in flight) and wakes the SendLoop, so
+        // many in flight at once make big batches; the sends themselves are the SendLoop's (SendConcurrency).
+        e.PrefetchCount = builder.Configuration.GetValue("Delivery:ConsumerConcurrency", 512);
+        e.ConcurrentMessageLimit = builder.Configuration.GetValue("Delivery:ConsumerConcurrency", 512);
     });
 });
 builder.AddNotificationChannels();

@@ -8,6 +8,7 @@ using Sentinel.Gateway.ApiKeys;
 using Sentinel.Gateway.Channels;
 using Sentinel.Gateway.EscalationPolicies;
 using Sentinel.Gateway.MaintenanceWindows;
+using Sentinel.Gateway.StatusPages;
 using Sentinel.Gateway.Tenants;
 using Sentinel.ServiceDefaults.Data;
 using Sentinel.ServiceDefaults.Outbox;
@@ -28,6 +29,7 @@ public sealed class CatalogDb(DbContextOptions<CatalogDb> options) : DbContext(o
     public DbSet<EscalationPolicy> EscalationPolicies => Set<EscalationPolicy>();
     public DbSet<AlertRule> AlertRules => Set<AlertRule>();
     public DbSet<MaintenanceWindow> MaintenanceWindows => Set<MaintenanceWindow>();
+    public DbSet<StatusPage> StatusPages => Set<StatusPage>();
 
     // Alerting settings of a monitor, stored with it (shadow properties until Monitor.cs carries them as its own).
     public const string MonitorEscalationPolicyId = "EscalationPolicyId";
@@ -98,6 +100,10 @@ public sealed class CatalogDb(DbContextOptions<CatalogDb> options) : DbContext(o
             e.Property(m => m.PingToken).HasColumnName("ping_token").HasMaxLength(64);
             e.Property(m => m.Slug).HasColumnName("slug").HasMaxLength(100);
             e.Property(m => m.ResumedAt).HasColumnName("resumed_at");
+            // The default covers rows written by SQL alone (and the backfill of existing rows in the migration).
+            e.Property(m => m.PublicId).HasColumnName("public_id").HasMaxLength(32)
+                .HasDefaultValueSql("replace(gen_random_uuid()::text, '-', '')");
+            e.HasIndex(m => m.PublicId).IsUnique();
             e.HasIndex(m => m.PingToken).IsUnique().HasFilter("ping_token is not null");
             e.HasIndex(m => new { m.TenantId, m.Slug }).IsUnique().HasFilter("slug is not null");
             e.Property(m => m.Status).HasColumnName("status").HasMaxLength(20);
@@ -138,6 +144,7 @@ public sealed class CatalogDb(DbContextOptions<CatalogDb> options) : DbContext(o
         EscalationPolicy.Configure(model);
         AlertRule.Configure(model);
         MaintenanceWindow.Configure(model);
+        StatusPage.Configure(model);
 
         model.Entity<IdempotencyRecord>(e =>
         {

@@ -4,13 +4,18 @@ using Sentinel.Gateway.AlertRules;
 using Sentinel.Gateway.ApiKeys;
 using Sentinel.Gateway.Auth;
 using Sentinel.Gateway.Channels;
+using Sentinel.Gateway.ConfigAsCode;
 using Sentinel.Gateway.CheckResults;
+using Sentinel.Gateway.Badges;
 using Sentinel.Gateway.Deliveries;
+using Sentinel.Gateway.Events;
 using Sentinel.Gateway.EscalationPolicies;
+using Sentinel.Gateway.Heartbeats;
 using Sentinel.Gateway.Incidents;
 using Sentinel.Gateway.MaintenanceWindows;
 using Sentinel.Gateway.Monitors;
 using Sentinel.Gateway.Stats;
+using Sentinel.Gateway.StatusPages;
 using Sentinel.Gateway.Tenants;
 
 namespace Sentinel.Gateway;
@@ -32,13 +37,19 @@ public static class GatewayApi
         services.AddOpenApi();
         // Features add their own named policies with services.AddRateLimiter(o => o.AddPolicy(...)).
         services.AddRateLimiter(o => o.RejectionStatusCode = StatusCodes.Status429TooManyRequests);
+        services.AddGatewayRateLimits();
         services.AddHostedService<BootstrapApiKey>();
+        services.AddHeartbeats();
+        services.AddOwnerUnavailableHandling();
         services.AddInternalApi<IAlertEvaluationApi>("AlertEvaluation", "http://localhost:5084");
         services.AddInternalApi<ITelemetryApi>("TelemetryIngest", "http://localhost:5083");
         services.AddInternalApi<IDeliveryApi>("Delivery", "http://localhost:5085");
         services.AddCheckerApi();
         services.AddTelemetryStats();
         services.AddDeliveryChannelsApi();
+        services.AddSingleton<LiveEventBuffer>();
+        services.AddSingleton<StatusPageCache>();
+        services.AddMemoryCache();
         return services;
     }
 
@@ -48,8 +59,12 @@ public static class GatewayApi
         app.UseAuthorization();
         app.UseRateLimiter();
         app.MapOpenApi();
+        app.MapHeartbeatPings(); // public: the token is the secret
+        app.MapPublicStatusPages(); // public: no API key
+        app.MapBadges(); // public: the monitor's public id
 
-        var api = app.MapGroup("/api/v1").RequireAuthorization(ApiKeyAuthentication.Policy);
+        var api = app.MapGroup("/api/v1").RequireAuthorization(ApiKeyAuthentication.Policy).RequireRateLimiting(RateLimits.ApiKeyPolicy)
+            .WithHandlerSummaries();
         api.MapCreateMonitor();
         api.MapListMonitors();
         api.MapGetMonitor();
@@ -79,6 +94,12 @@ public static class GatewayApi
         api.MapAlertRules();
         api.MapMaintenanceWindows();
         api.MapListDeliveries();
+        api.MapExportConfig();
+        api.MapImportConfig();
+        api.MapStreamEvents();
+        api.MapStatusPages();
+        api.MapGetMonitorBadges();
+        api.MapHeartbeatApi();
         return app;
     }
 }

@@ -1,4 +1,5 @@
 using Sentinel.Gateway;
+using Sentinel.Gateway.Events;
 using Sentinel.Gateway.Monitors;
 using Sentinel.ServiceDefaults;
 using Sentinel.ServiceDefaults.Data;
@@ -7,7 +8,11 @@ using Sentinel.ServiceDefaults.Messaging;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddSentinelDefaults();
 builder.AddSentinelDatabase<CatalogDb>(CatalogDb.Schema);
-builder.AddSentinelBus("Gateway", x => x.AddConsumer<MonitorStatusChangedConsumer>());
+builder.AddSentinelBus("Gateway", x =>
+{
+    x.AddConsumer<MonitorStatusChangedConsumer>();
+    x.AddLiveEvents();
+});
 builder.Services.AddGatewayApi();
 
 var app = builder.Build();

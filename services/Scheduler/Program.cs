@@ -1,5 +1,6 @@
 using Sentinel.Scheduler;
 using Sentinel.Scheduler.Dispatch;
+using Sentinel.Scheduler.Heartbeats;
 using Sentinel.Scheduler.Schedules;
 using Sentinel.ServiceDefaults;
 using Sentinel.ServiceDefaults.Data;
@@ -12,12 +13,16 @@ builder.AddSentinelBus("Scheduler", x =>
 {
     x.AddConsumer<MonitorUpsertedConsumer>();
     x.AddConsumer<MonitorDeletedConsumer>();
+    x.AddConsumer<HeartbeatsReceivedConsumer>();
 });
 builder.Services.AddScoped<CheckDispatcher>();
 builder.Services.AddHostedService<DispatchLoop>();
+builder.Services.AddScoped<MissedDeadlines>();
+builder.Services.AddHostedService<DeadlineLoop>();
 
 var app = builder.Build();
 app.MapSentinelDefaults();
+app.MapHeartbeatEndpoints();
 
 await app.RunOrMigrateAsync(args, DatabaseExtensions.MigrateAsync<SchedulerDb>);
 

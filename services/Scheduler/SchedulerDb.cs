@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Sentinel.Scheduler.Heartbeats;
 using Sentinel.Scheduler.Schedules;
 using Sentinel.ServiceDefaults.Outbox;
 
@@ -9,6 +10,8 @@ public sealed class SchedulerDb(DbContextOptions<SchedulerDb> options) : DbConte
     public const string Schema = "scheduler";
 
     public DbSet<Schedule> Schedules => Set<Schedule>();
+    public DbSet<Heartbeat> Heartbeats => Set<Heartbeat>();
+    public DbSet<EarlyPing> EarlyPings => Set<EarlyPing>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -16,5 +19,7 @@ public sealed class SchedulerDb(DbContextOptions<SchedulerDb> options) : DbConte
         modelBuilder.HasDefaultSchema(Schema);
         modelBuilder.AddOutbox();
         modelBuilder.Entity<Schedule>(Schedule.Configure);
+        modelBuilder.Entity<Heartbeat>(Heartbeat.Configure);
+        modelBuilder.Entity<EarlyPing>(EarlyPing.Configure);
     }
 }

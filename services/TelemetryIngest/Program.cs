@@ -5,6 +5,7 @@ using Sentinel.ServiceDefaults.Messaging;
 using Sentinel.TelemetryIngest;
 using Sentinel.TelemetryIngest.Ingest;
 using Sentinel.TelemetryIngest.Maintenance;
+using Sentinel.TelemetryIngest.Pings;
 using Sentinel.TelemetryIngest.Results;
 using Sentinel.TelemetryIngest.Stats;
 
@@ -15,8 +16,10 @@ builder.AddSentinelBus("TelemetryIngest", x =>
 {
     x.AddConsumer<MonitorCheckedConsumer, MonitorCheckedConsumerDefinition>();
     x.AddConsumer<MonitorCheckedBatchConsumer, MonitorCheckedBatchConsumerDefinition>();
+    x.AddConsumer<HeartbeatsReceivedConsumer, HeartbeatsReceivedConsumerDefinition>();
 });
 builder.Services.AddScoped<PingResultWriter>();
+builder.Services.AddScoped<HeartbeatPingWriter>();
 builder.AddTelemetryMaintenance();
 builder.Services.AddScoped<StatsReader>();
 
@@ -24,6 +27,7 @@ var app = builder.Build();
 app.MapSentinelDefaults();
 app.MapGetResults();
 app.MapGetStats();
+app.MapGetPings();
 
 await app.RunOrMigrateAsync(args, DatabaseExtensions.MigrateAsync<TelemetryDb>);
 

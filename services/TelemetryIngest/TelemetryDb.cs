@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Sentinel.ServiceDefaults.Outbox;
+using Sentinel.TelemetryIngest.Pings;
 using Sentinel.TelemetryIngest.Results;
 
 namespace Sentinel.TelemetryIngest;
@@ -11,6 +12,7 @@ public sealed class TelemetryDb(DbContextOptions<TelemetryDb> options) : DbConte
     public const string Schema = "telemetry";
 
     public DbSet<PingResult> PingResults => Set<PingResult>();
+    public DbSet<HeartbeatPingRecord> HeartbeatPings => Set<HeartbeatPingRecord>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -19,5 +21,6 @@ public sealed class TelemetryDb(DbContextOptions<TelemetryDb> options) : DbConte
         // Telemetry emits no events today, but the shared relay runs for every service database and expects the table.
         modelBuilder.AddOutbox();
         modelBuilder.Entity<PingResult>(PingResult.Configure);
+        modelBuilder.Entity<HeartbeatPingRecord>(HeartbeatPingRecord.Configure);
     }
 }

@@ -6,6 +6,9 @@ public sealed class TelemetryOptions
     /// Whole UTC days of raw results kept before today; older day partitions are dropped. Rollups are kept forever.
     public int RetentionDays { get; set; } = 30;
 
+    /// Days of heartbeat pings (with their bodies) kept; older pings are deleted by the maintenance pass.
+    public int PingRetentionDays { get; set; } = 90;
+
     /// Day partitions are created this many days ahead, so results normally never land in the default partition.
     public int PartitionDaysAhead { get; set; } = 7;
 

@@ -86,6 +86,8 @@ public sealed class GatewayFixture
             b.UseSetting("Services:Delivery", alertEvaluationUrl);
             b.UseSetting("Services:TelemetryIngest", DeadUrl());
             b.UseSetting("Services:TimeoutSeconds", "5");
+            // The suite sends far more than a client would with one key; RateLimits/ tests set their own small limit.
+            b.UseSetting("RateLimits:ApiKeyPerMinute", "1000000");
             b.ConfigureServices(s => s.AddConsumeObserver(_ => Consumed));
         });
 

@@ -15,7 +15,7 @@ using Sentinel.Testing;
 namespace Sentinel.Scheduler.Tests;
 
 /// The Scheduler hosted in-process on a test database and virtual host. With a fake clock its dispatch loop is
-/// left out and tests run dispatch rounds themselves, at fake times they choose.
+/// left out (and so is the heartbeat deadline loop) and tests run dispatch rounds themselves, at fake times they choose.
 public sealed class SchedulerHost : IAsyncDisposable
 {
     readonly WebApplicationFactory<Program> factory;
@@ -44,6 +44,8 @@ public sealed class SchedulerHost : IAsyncDisposable
                 services.AddSingleton<TimeProvider>(clock);
                 services.Remove(services.Single(d =>
                     d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(DispatchLoop)));
+                services.Remove(services.Single(d =>
+                    d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(Sentinel.Scheduler.Heartbeats.DeadlineLoop)));
             });
         });
         var host = new SchedulerHost(factory);

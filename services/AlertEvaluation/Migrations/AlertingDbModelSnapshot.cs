@@ -58,6 +58,127 @@ namespace Sentinel.AlertEvaluation.Migrations
                     b.ToTable("escalation_policies", "alerting");
                 });
 
+            modelBuilder.Entity("Sentinel.AlertEvaluation.Heartbeats.HeartbeatRun", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("Anonymous")
+                        .HasColumnType("boolean")
+                        .HasColumnName("anonymous");
+
+                    b.Property<double?>("DurationMs")
+                        .HasColumnType("double precision")
+                        .HasColumnName("duration_ms");
+
+                    b.Property<Guid?>("FinishPingId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("finish_ping_id");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<Guid>("MonitorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("monitor_id");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("outcome");
+
+                    b.Property<uint>("RowVersion")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("run_id");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FinishPingId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_heartbeat_runs_finish_ping_id")
+                        .HasFilter("finish_ping_id is not null");
+
+                    b.HasIndex("MonitorId")
+                        .HasDatabaseName("ix_heartbeat_runs_open")
+                        .HasFilter("outcome = 'running'");
+
+                    b.HasIndex("TenantId", "MonitorId", "StartedAt", "Id")
+                        .IsDescending(false, false, true, true)
+                        .HasDatabaseName("ix_heartbeat_runs_monitor_started_at");
+
+                    b.ToTable("heartbeat_runs", "alerting");
+                });
+
+            modelBuilder.Entity("Sentinel.AlertEvaluation.Heartbeats.MonitorFlip", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("From")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("from_status");
+
+                    b.Property<Guid?>("IncidentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("incident_id");
+
+                    b.Property<Guid>("MonitorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("monitor_id");
+
+                    b.Property<string>("Reason")
+                        .HasColumnType("text")
+                        .HasColumnName("reason");
+
+                    b.Property<long>("Seq")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("seq");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Seq"));
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("To")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("to_status");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "MonitorId", "At", "Seq")
+                        .IsDescending(false, false, true, true)
+                        .HasDatabaseName("ix_monitor_flips_monitor_at");
+
+                    b.ToTable("monitor_flips", "alerting");
+                });
+
             modelBuilder.Entity("Sentinel.AlertEvaluation.History.AlertHistoryEntry", b =>
                 {
                     b.Property<Guid>("Id")
@@ -310,6 +431,13 @@ namespace Sentinel.AlertEvaluation.Migrations
                         .HasColumnType("uuid[]")
                         .HasColumnName("channel_ids");
 
+                    b.PrimitiveCollection<List<string>>("Conditions")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text[]")
+                        .HasColumnName("conditions")
+                        .HasDefaultValueSql("'{}'::text[]");
+
                     b.Property<string>("CustomMessage")
                         .HasColumnType("text")
                         .HasColumnName("custom_message");
@@ -334,6 +462,14 @@ namespace Sentinel.AlertEvaluation.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("flap_window_seconds");
 
+                    b.Property<int?>("GraceSeconds")
+                        .HasColumnType("integer")
+                        .HasColumnName("grace_seconds");
+
+                    b.Property<bool>("ManualResume")
+                        .HasColumnType("boolean")
+                        .HasColumnName("manual_resume");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasColumnType("text")
@@ -355,6 +491,10 @@ namespace Sentinel.AlertEvaluation.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("resend_every_seconds");
 
+                    b.Property<DateTimeOffset?>("ResumedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("resumed_at");
+
                     b.PrimitiveCollection<List<string>>("Tags")
                         .IsRequired()
                         .ValueGeneratedOnAdd()
@@ -365,6 +505,11 @@ namespace Sentinel.AlertEvaluation.Migrations
                     b.Property<Guid>("TenantId")
                         .HasColumnType("uuid")
                         .HasColumnName("tenant_id");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("type");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")

@@ -5,24 +5,45 @@ using Sentinel.Contracts;
 namespace Sentinel.AlertEvaluation.Monitors;
 
 /// Keeps the monitor copy. An event whose Version was already applied (redelivery, or an older event arriving late)
-/// changes nothing; a deleted monitor stays deleted.
-public sealed class MonitorUpsertedConsumer(AlertingDb db) : IConsumer<MonitorUpserted>
+/// changes nothing; a deleted monitor stays deleted. A newer ResumedAt restarts the state from "new" (MonitorResumption).
+public sealed class MonitorUpsertedConsumer(AlertingDb db, TimeProvider clock) : IConsumer<MonitorUpserted>
 {
     public async Task Consume(ConsumeContext<MonitorUpserted> context)
     {
         var e = context.Message;
-        var copy = await db.Monitors.FindAsync([e.MonitorId], context.CancellationToken);
+        var ct = context.CancellationToken;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var copy = await db.Monitors.FindAsync([e.MonitorId], ct);
+        var resumed = false;
         if (copy is null)
-            db.Monitors.Add(MonitorCopy.From(e));
+            db.Monitors.Add(copy = MonitorCopy.From(e));
         else if (!copy.Deleted && e.Version > copy.Version)
+        {
+            resumed = copy.IsResumedBy(e);
             copy.Apply(e);
+        }
         else
             return;
 
-        if (e.Paused && await db.States.FindAsync([e.MonitorId], context.CancellationToken) is { } state)
-            state.Pause(); // a paused monitor starts counting afresh when it is resumed
+        if (e.Paused || resumed)
+        {
+            // The state row lock, as the evaluators take it: a pause or resume never interleaves with a result.
+            var state = (await ResultEvaluation.LockStatesAsync(db, [e.MonitorId], ct)).GetValueOrDefault(e.MonitorId);
+            if (state is not null && e.Paused)
+                state.Pause(); // a paused monitor starts counting afresh when it is resumed
+            else if (state is not null)
+            {
+                var incident = state.OpenIncidentId is { } id ? await db.Incidents.FindAsync([id], ct) : null;
+                var now = clock.GetUtcNow();
+                var evaluation = MonitorResumption.Apply(state, copy, incident, now);
+                foreach (var message in evaluation.Events)
+                    db.Outbox.Add(Sentinel.ServiceDefaults.Outbox.OutboxMessage.Publish(message, now));
+                db.History.AddRange(evaluation.History);
+            }
+        }
 
-        await db.SaveChangesAsync(context.CancellationToken);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
     }
 }
 

@@ -30,6 +30,16 @@ public sealed class MonitorCopy
     public int FlapThreshold { get; private set; } = DefaultFlapThreshold;
     public int FlapWindowSeconds { get; private set; } = DefaultFlapWindowSeconds;
     public DateTimeOffset UpdatedAt { get; private set; }
+    /// The monitor kind ("http", "heartbeat", ...): heartbeat pings and deadline misses only count for heartbeats.
+    public string Type { get; private set; } = "http";
+    /// The monitor's conditions; for a heartbeat, those on [DURATION] are evaluated when a run finishes.
+    public List<string> Conditions { get; private set; } = [];
+    /// Heartbeat: once down, success pings change nothing until the monitor is resumed through the API.
+    public bool ManualResume { get; private set; }
+    /// Heartbeat: how long a started run may take before the Scheduler reports it as a run-timeout.
+    public int? GraceSeconds { get; private set; }
+    /// The last resume through the API (unpause, or letting a manual-resume heartbeat go): the state restarts from "new".
+    public DateTimeOffset? ResumedAt { get; private set; }
 
     public static MonitorCopy From(MonitorUpserted e)
     {
@@ -55,7 +65,16 @@ public sealed class MonitorCopy
         FlapThreshold = e.FlapThreshold ?? DefaultFlapThreshold;
         FlapWindowSeconds = e.FlapWindowSeconds ?? DefaultFlapWindowSeconds;
         UpdatedAt = e.OccurredAt;
+        Type = e.Type;
+        Conditions = [.. e.Check?.Conditions ?? []];
+        ManualResume = e.Check?.Heartbeat?.ManualResume ?? false;
+        GraceSeconds = e.Check?.Heartbeat?.GraceSeconds;
+        if (e.ResumedAt is { } resumed && (ResumedAt is null || resumed > ResumedAt))
+            ResumedAt = resumed;
     }
+
+    /// Whether this event resumes the monitor since the copy last saw a resume (ask before applying it).
+    public bool IsResumedBy(MonitorUpserted e) => !e.Paused && e.ResumedAt is { } resumed && (ResumedAt is null || resumed > ResumedAt);
 
     public void MarkDeleted(MonitorDeleted e)
     {
@@ -90,6 +109,11 @@ public sealed class MonitorCopy
         e.Property(m => m.FlapThreshold).HasColumnName("flap_threshold");
         e.Property(m => m.FlapWindowSeconds).HasColumnName("flap_window_seconds");
         e.Property(m => m.UpdatedAt).HasColumnName("updated_at");
+        e.Property(m => m.Type).HasColumnName("type"); // existing rows: "http", set by the migration
+        e.Property(m => m.Conditions).HasColumnName("conditions").HasDefaultValueSql("'{}'::text[]");
+        e.Property(m => m.ManualResume).HasColumnName("manual_resume");
+        e.Property(m => m.GraceSeconds).HasColumnName("grace_seconds");
+        e.Property(m => m.ResumedAt).HasColumnName("resumed_at");
         e.HasIndex(m => m.ParentMonitorId).HasDatabaseName("ix_monitors_parent_monitor_id");
     }
 }

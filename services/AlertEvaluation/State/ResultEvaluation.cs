@@ -44,15 +44,19 @@ public sealed class ResultEvaluation(AlertingDb db, AlertDispatcher dispatcher, 
         var incidents = openIds.Length == 0 ? [] : await db.Incidents.Where(i => openIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, ct);
         var around = await Neighbourhood.LoadAsync(db, live.Select(id => monitors[id]).ToList(), ct);
 
-        var alerts = new List<Alert>();
         foreach (var group in results.Where(r => states.ContainsKey(r.MonitorId)).GroupBy(r => r.MonitorId))
         {
             var monitor = monitors[group.Key];
             var state = states[group.Key];
             var incident = state.OpenIncidentId is { } openId ? incidents.GetValueOrDefault(openId) : null;
+            var step = 0;
             foreach (var result in group.OrderBy(r => r.DueAt))
             {
-                var evaluation = Evaluator.Apply(state, monitor, incident, around.For(monitor, states, now), result, now);
+                // A monitor's results in one transaction are evaluated 1 µs apart: the status changes they cause then
+                // carry distinct, increasing ChangedAt, and a consumer that keeps the newest (the Gateway's copy) ends
+                // at the last one whatever order the outbox delivers them in.
+                var at = now.AddTicks(step++ * TimeSpan.TicksPerMicrosecond);
+                var evaluation = Evaluator.Apply(state, monitor, incident, around.For(monitor, states, at), result, at);
                 if (evaluation.Opened is { } opened)
                 {
                     db.Incidents.Add(opened);
@@ -66,11 +70,15 @@ public sealed class ResultEvaluation(AlertingDb db, AlertDispatcher dispatcher, 
                     log.LogInformation("Monitor {MonitorId} ({MonitorName}) recovered; incident {IncidentId} resolved",
                         monitor.MonitorId, monitor.Name, resolved.Id);
                 }
-                Collect(db, evaluation, alerts, now);
+                // Dispatched at once, not at the end of the batch: the dispatcher records which channels heard of
+                // the incident, and a recovery later in the same batch notifies exactly those.
+                var alerts = new List<Alert>();
+                Collect(db, evaluation, alerts, at);
+                if (alerts.Count > 0)
+                    await dispatcher.DispatchAsync(alerts, at, ct);
             }
         }
 
-        await dispatcher.DispatchAsync(alerts, now, ct);
         if (replayingParked)
         {
             var checkIds = results.Select(r => r.CheckId).ToArray();

@@ -19,6 +19,12 @@ static class CheckMetrics
 
     public static readonly Gauge InFlight = Metrics.CreateGauge("sentinel_checks_in_flight", "Checks running right now.");
 
+    /// Results per message = rate(sentinel_checks_total) / rate(this).
+    static readonly Counter ResultBatches = Metrics.CreateCounter(
+        "sentinel_check_result_batches_total", "MonitorCheckedBatch messages published (each carries many results).");
+
+    public static void ResultBatchPublished() => ResultBatches.Inc();
+
     public static void Started(DueCheck check, DateTimeOffset now)
     {
         InFlight.Inc();

@@ -8,7 +8,8 @@ namespace Sentinel.Checker.Checks;
 
 public static class CheckRegistration
 {
-    /// Every check type (all stateless singletons) and the runner that picks one per due check.
+    /// Every check type (all stateless singletons), the runner that picks one per due check, and the batcher that
+    /// publishes their results.
     public static IServiceCollection AddChecks(this IServiceCollection services)
     {
         services.AddHttpChecks();
@@ -17,6 +18,8 @@ public static class CheckRegistration
         services.AddSingleton<IcmpCheck>();
         services.AddSingleton<DnsCheck>();
         services.AddSingleton<CheckRunner>();
+        services.AddOptions<ResultBatchOptions>().BindConfiguration("Checker");
+        services.AddSingleton<ResultBatcher>();
         return services;
     }
 }

@@ -5,7 +5,7 @@ using Sentinel.Delivery.Notifications;
 namespace Sentinel.Delivery.Channels;
 
 /// At most PerChannelConcurrency sends in flight per channel in this process. Never waits: a caller that gets no slot
-/// defers the notification, so a slow endpoint holds only its own slots, never the consumers everybody shares.
+/// defers the notification, so a slow endpoint holds only its own slots, never the SendLoop slots everybody shares.
 public sealed class ChannelLimiter(IOptions<DeliveryOptions> options)
 {
     readonly ConcurrentDictionary<Guid, SemaphoreSlim> slots = new();

@@ -20,7 +20,7 @@ namespace Sentinel.Delivery.Channels;
 
 public static class ChannelRegistration
 {
-    /// Every channel kind, the secrets box, the per-channel limiter, the dispatcher and the retry loop.
+    /// Every channel kind, the secrets box, the per-channel limiter, the dispatcher, the batched writers and the send loop.
     public static IHostApplicationBuilder AddNotificationChannels(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -35,16 +35,22 @@ public static class ChannelRegistration
         services.AddSingleton<ChannelLimiter>();
         services.AddSingleton<ChannelHttp>();
         services.AddSingleton<Dispatcher>();
-        services.AddHostedService<RetryLoop>();
+        services.AddSingleton<DeliveryRecorder>();
+        services.AddSingleton<OutcomeWriter>();
+        services.AddSingleton<SendLoop>();
+        services.AddHostedService(sp => sp.GetRequiredService<SendLoop>());
         services.AddHostedService<SecretRotation>();
         services.AddHttpClient(ChannelHttp.ClientName, (sp, client) =>
                 client.Timeout = TimeSpan.FromSeconds(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<DeliveryOptions>>().Value.TimeoutSeconds))
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
             {
-                // Many channels share few hosts (hooks.slack.com): allow enough connections per host for the load.
-                MaxConnectionsPerServer = 256,
+                // Many channels share few hosts (hooks.slack.com): as many pooled connections per host as sends in flight.
+                MaxConnectionsPerServer = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<DeliveryOptions>>().Value.SendConcurrency,
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            });
+            })
+            // The factory's request logging writes every URL (a Slack or Discord webhook URL is the secret itself) and
+            // opens a log scope per request: neither belongs on a path that sends thousands a second.
+            .RemoveAllLoggers();
 
         services.AddSingleton<INotificationChannel, WebhookChannel>();
         services.AddSingleton<INotificationChannel, EmailChannel>();

@@ -5,7 +5,7 @@ using Sentinel.ServiceDefaults.Outbox;
 
 namespace Sentinel.Delivery.Notifications;
 
-/// Makes one try at a pending delivery and records it: shared by the consumer (first try) and RetryLoop (the rest).
+/// Makes one try at a pending delivery and says what to record (SendLoop commits it through OutcomeWriter).
 public sealed class Dispatcher(
     IEnumerable<INotificationChannel> channelKinds,
     ChannelSecrets secrets,
@@ -25,24 +25,24 @@ public sealed class Dispatcher(
 
     public INotificationChannel? KindOf(string type) => kinds.GetValueOrDefault(type);
 
-    /// delivery is pending and tracked by db; channel is its channel (null when not known). Commits the outcome.
-    public async Task AttemptAsync(DeliveryDb db, NotificationDelivery delivery, Channel? channel, CancellationToken ct)
+    /// delivery is pending (claimed by the caller); channel is its channel (null when not known). Changes delivery in
+    /// memory and returns what to commit.
+    public async Task<DeliveryWrite> AttemptAsync(NotificationDelivery delivery, Channel? channel, CancellationToken ct)
     {
+        var expected = delivery.Attempts;
         var kind = channel is null ? null : KindOf(channel.Type);
         if (channel is null || channel.Deleted || kind is null)
         {
-            delivery.Fail(channel is null ? "channel unknown" : channel.Deleted ? "channel deleted" : $"unsupported channel type '{channel.Type}'",
-                clock.GetUtcNow());
-            await FinishAsync(db, delivery, channel?.Type ?? "unknown", ct);
-            return;
+            var now = clock.GetUtcNow();
+            delivery.Fail(channel is null ? "channel unknown" : channel.Deleted ? "channel deleted" : $"unsupported channel type '{channel.Type}'", now);
+            return new DeliveryWrite(delivery, expected, null, OutboxMessage.Publish(delivery.ToFailed(), now), channel?.Type ?? "unknown");
         }
 
         using var slot = limiter.TryEnter(channel.Id);
         if (slot is null)
         {
             delivery.Defer(clock.GetUtcNow().AddMilliseconds(options.Value.BusyDeferMilliseconds));
-            await db.SaveChangesAsync(ct);
-            return;
+            return new DeliveryWrite(delivery, expected, null, null, channel.Type);
         }
 
         var message = NotificationMessage.From(delivery.Command(), options.Value.IncidentUrl);
@@ -50,35 +50,36 @@ public sealed class Dispatcher(
         var result = await kind.SendAsync(channel.ToTarget(secrets), message, ct);
         var finishedAt = clock.GetUtcNow();
         SendSeconds.WithLabels(channel.Type).Observe((finishedAt - startedAt).TotalSeconds);
-        // A crash between the receiver's 2xx and this commit leaves the delivery pending; it is sent again once its
+        // A crash between the receiver's 2xx and the commit leaves the delivery pending; it is sent again once its
         // lease runs out. Receivers that can dedupe get the notification id (header, dedup_key, alias, txn id).
         var retryAt = finishedAt + Backoff.Before(delivery.Attempts + 1, result.RetryAfter, options.Value, Random.Shared);
-        db.DeliveryAttempts.Add(delivery.Record(result, startedAt, finishedAt, options.Value.MaxAttempts, retryAt));
-        await FinishAsync(db, delivery, channel.Type, ct);
+        var attempt = delivery.Record(result, startedAt, finishedAt, options.Value.MaxAttempts, retryAt);
+        var outcome = delivery.Status switch
+        {
+            DeliveryStatuses.Delivered => OutboxMessage.Publish(delivery.ToDelivered(), finishedAt),
+            DeliveryStatuses.Failed => OutboxMessage.Publish(delivery.ToFailed(), finishedAt),
+            _ => null,
+        };
+        return new DeliveryWrite(delivery, expected, attempt, outcome, channel.Type);
     }
 
-    async Task FinishAsync(DeliveryDb db, NotificationDelivery delivery, string channelType, CancellationToken ct)
+    /// Counts and logs a committed outcome.
+    public void Report(DeliveryWrite write)
     {
-        var now = clock.GetUtcNow();
-        if (delivery.Status == DeliveryStatuses.Delivered)
-            db.Outbox.Add(OutboxMessage.Publish(delivery.ToDelivered(), now));
-        else if (delivery.Status == DeliveryStatuses.Failed)
-            db.Outbox.Add(OutboxMessage.Publish(delivery.ToFailed(), now));
-        await db.SaveChangesAsync(ct); // the outcome and its event commit together
-
+        var delivery = write.Delivery;
         if (delivery.Status == DeliveryStatuses.Delivered)
         {
-            Sent.WithLabels(channelType).Inc();
+            Sent.WithLabels(write.ChannelType).Inc();
             log.LogInformation("Notification {NotificationId} delivered to channel {ChannelId} after {Attempts} attempt(s)",
                 delivery.NotificationId, delivery.ChannelId, delivery.Attempts);
         }
         else if (delivery.Status == DeliveryStatuses.Failed)
         {
-            Failed.WithLabels(channelType).Inc();
+            Failed.WithLabels(write.ChannelType).Inc();
             log.LogWarning("Notification {NotificationId} to channel {ChannelId} failed after {Attempts} attempt(s): {Error}",
                 delivery.NotificationId, delivery.ChannelId, delivery.Attempts, delivery.LastError);
         }
-        else if (delivery.Attempts > 0)
+        else if (write.Attempt is not null)
         {
             log.LogInformation("Notification {NotificationId} attempt {Attempt} failed ({Error}); next try at {NextAttemptAt}",
                 delivery.NotificationId, delivery.Attempts, delivery.LastError, delivery.NextAttemptAt);

@@ -14,7 +14,7 @@ public static class DeliveryStatuses
 
 /// One notification to one channel, keyed by the command's NotificationId: its row exists before anything is sent,
 /// which is what turns a redelivered SendNotification into a no-op. While pending, NextAttemptAt says when it is due
-/// (RetryLoop picks it up then, after a restart too); Payload keeps the command so a retry can render it again.
+/// (SendLoop picks it up then, after a restart too); Payload keeps the command so a retry can render it again.
 public sealed class NotificationDelivery
 {
     public Guid NotificationId { get; private set; }
@@ -143,7 +143,7 @@ sealed class NotificationDeliveryConfiguration : IEntityTypeConfiguration<Notifi
         e.Property(d => d.DeliveredAt).HasColumnName("delivered_at");
         e.Property(d => d.NextAttemptAt).HasColumnName("next_attempt_at");
         e.Property(d => d.Payload).HasColumnName("payload").HasColumnType("jsonb");
-        // RetryLoop's scan: only pending rows are in this index, so it stays small however long the history grows.
+        // SendLoop's claim: only pending rows are in this index, so it stays small however long the history grows.
         e.HasIndex(d => d.NextAttemptAt).HasFilter("status = 'pending'").HasDatabaseName("ix_deliveries_due");
         e.Ignore(d => d.IsFinal);
         // The Gateway's listing: one tenant, newest first, keyset-paged.

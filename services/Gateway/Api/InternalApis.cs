@@ -10,6 +10,17 @@ namespace Sentinel.Gateway.Api;
 /// Operational data (incidents, results, deliveries) stays with its owner; the Gateway asks over internal HTTP.
 public static class InternalApis
 {
+    /// `Services:TimeoutSeconds`: how long a read waits for its owner before the caller gets a 503 problem.
+    public const int DefaultTimeoutSeconds = 5;
+
+    /// Once: every HttpClient to a `Services:*` address turns refusal and timeout into OwnerUnavailableException.
+    public static IServiceCollection AddOwnerUnavailableHandling(this IServiceCollection services)
+    {
+        services.AddTransient<OwnerUnavailableHandler>();
+        services.ConfigureHttpClientDefaults(b => b.AddHttpMessageHandler<OwnerUnavailableHandler>());
+        return services;
+    }
+
     public static IServiceCollection AddInternalApi<TApi>(this IServiceCollection services, string service, string defaultUrl)
         where TApi : class
     {
@@ -17,7 +28,7 @@ public static class InternalApis
         {
             var configuration = sp.GetRequiredService<IConfiguration>();
             client.BaseAddress = new Uri(configuration[$"Services:{service}"] ?? defaultUrl);
-            client.Timeout = TimeSpan.FromSeconds(configuration.GetValue("Services:TimeoutSeconds", 10));
+            client.Timeout = TimeSpan.FromSeconds(configuration.GetValue("Services:TimeoutSeconds", DefaultTimeoutSeconds));
         });
         return services;
     }

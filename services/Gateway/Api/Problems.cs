@@ -13,6 +13,7 @@ public static class Problems
     public const string NotFoundType = Base + "not-found";
     public const string ConflictType = Base + "conflict";
     public const string DependencyUnavailableType = Base + "dependency-unavailable";
+    public const string RateLimitedType = Base + "rate-limited";
 
     public static ValidationProblem Validation(IDictionary<string, string[]> errors) =>
         TypedResults.ValidationProblem(errors, "One or more fields are invalid; see errors.", type: ValidationType,

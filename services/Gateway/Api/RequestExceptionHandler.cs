@@ -34,8 +34,13 @@ public sealed partial class RequestExceptionHandler(IProblemDetailsService probl
                 Detail = "The object was changed by another request at the same time; read it again and retry.",
             },
             // Refit wraps a refused connection or a timeout in ApiRequestException; a 5xx answer is an ApiException.
+            _ when !http.RequestAborted.IsCancellationRequested && Find<OwnerUnavailableException>(exception) is { } owner
+                => Unavailable(http, exception, owner),
             ApiRequestException or HttpRequestException or ApiException { StatusCode: >= System.Net.HttpStatusCode.InternalServerError }
-                when !http.RequestAborted.IsCancellationRequested => Unavailable(http, exception),
+                when !http.RequestAborted.IsCancellationRequested => Unavailable(http, exception, null),
+            // HttpClient.Timeout of a client to an address not listed under Services:*.
+            OperationCanceledException { InnerException: TimeoutException } when !http.RequestAborted.IsCancellationRequested
+                => Unavailable(http, exception, null),
             _ => null,
         };
         if (problem is null)
@@ -45,16 +50,31 @@ public sealed partial class RequestExceptionHandler(IProblemDetailsService probl
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });
     }
 
-    ProblemDetails Unavailable(HttpContext http, Exception exception)
+    ProblemDetails Unavailable(HttpContext http, Exception exception, OwnerUnavailableException? owner)
     {
-        log.LogWarning(exception, "A dependency of {Path} is unavailable", http.Request.Path);
-        return new ProblemDetails
+        log.LogWarning(exception, "A dependency of {Path} is unavailable: {Service}", http.Request.Path, owner?.Service ?? "unknown");
+        // Retry-After: the owner is usually back within seconds (a restart), so clients should not hammer it.
+        http.Response.Headers.RetryAfter = "5";
+        var problem = new ProblemDetails
         {
             Status = StatusCodes.Status503ServiceUnavailable,
             Type = Problems.DependencyUnavailableType,
-            Title = "A service this request depends on is unavailable.",
-            Detail = "The service that owns this data did not answer; try again shortly.",
+            Title = owner is null ? "A service this request depends on is unavailable." : $"{owner.Service} unavailable",
+            Detail = owner is null
+                ? "The service that owns this data did not answer; try again shortly."
+                : $"The {owner.Service} service, which owns this data, {owner.Reason}; try again shortly.",
         };
+        if (owner is not null)
+            problem.Extensions["service"] = owner.Service;
+        return problem;
+    }
+
+    static T? Find<T>(Exception? exception) where T : Exception
+    {
+        for (; exception is not null; exception = exception.InnerException)
+            if (exception is T found)
+                return found;
+        return null;
     }
 
     static ProblemDetails Malformed(JsonException json)

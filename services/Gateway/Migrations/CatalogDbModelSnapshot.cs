@@ -440,6 +440,14 @@ namespace Sentinel.Gateway.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("ping_token");
 
+                    b.Property<string>("PublicId")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("public_id")
+                        .HasDefaultValueSql("replace(gen_random_uuid()::text, '-', '')");
+
                     b.Property<int>("RecoveryThreshold")
                         .HasColumnType("integer")
                         .HasColumnName("recovery_threshold");
@@ -523,6 +531,9 @@ namespace Sentinel.Gateway.Migrations
                         .IsUnique()
                         .HasFilter("ping_token is not null");
 
+                    b.HasIndex("PublicId")
+                        .IsUnique();
+
                     b.HasIndex("TenantId", "Id");
 
                     b.HasIndex("TenantId", "Slug")
@@ -530,6 +541,79 @@ namespace Sentinel.Gateway.Migrations
                         .HasFilter("slug is not null");
 
                     b.ToTable("monitors", "gateway");
+                });
+
+            modelBuilder.Entity("Sentinel.Gateway.StatusPages.StatusPage", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CustomDomain")
+                        .HasMaxLength(253)
+                        .HasColumnType("character varying(253)")
+                        .HasColumnName("custom_domain");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("description");
+
+                    b.Property<string>("Groups")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("groups");
+
+                    b.Property<int>("HistoryDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("history_days");
+
+                    b.Property<bool>("Public")
+                        .HasColumnType("boolean")
+                        .HasColumnName("public");
+
+                    b.Property<string>("Slug")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("slug");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("title");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CustomDomain")
+                        .IsUnique()
+                        .HasFilter("custom_domain is not null");
+
+                    b.HasIndex("Slug")
+                        .IsUnique();
+
+                    b.HasIndex("TenantId", "Id");
+
+                    b.ToTable("status_pages", "gateway");
                 });
 
             modelBuilder.Entity("Sentinel.Gateway.Tenants.Tenant", b =>
@@ -654,6 +738,15 @@ namespace Sentinel.Gateway.Migrations
                 });
 
             modelBuilder.Entity("Sentinel.Gateway.Monitors.Monitor", b =>
+                {
+                    b.HasOne("Sentinel.Gateway.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Sentinel.Gateway.StatusPages.StatusPage", b =>
                 {
                     b.HasOne("Sentinel.Gateway.Tenants.Tenant", null)
                         .WithMany()

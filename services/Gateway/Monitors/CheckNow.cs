@@ -56,6 +56,8 @@ public static class CheckNow
         var monitor = await db.Monitors.AsNoTracking().SingleOrDefaultAsync(m => m.Id == id && m.TenantId == tenant.Id, ct);
         if (monitor is null)
             return Problems.NotFound("monitor", id);
+        if (monitor.Type == MonitorTypes.Heartbeat)
+            return Problems.Conflict("A heartbeat monitor is not checked actively: the job pings its URL, so there is nothing to run now.");
 
         var now = clock.GetUtcNow();
         var spec = monitor.ToUpserted(now);

@@ -22,9 +22,10 @@ public static class CheckSettingsSpec
         [MonitorTypes.Icmp] = [Placeholder.Connected, Placeholder.ResponseTime, Placeholder.Ip, Placeholder.PacketLoss],
         [MonitorTypes.Dns] = [Placeholder.DnsRcode, Placeholder.Body, Placeholder.ResponseTime, Placeholder.Ip, Placeholder.Connected],
         [MonitorTypes.Tls] = [Placeholder.CertificateExpiration, Placeholder.Connected, Placeholder.ResponseTime, Placeholder.Ip],
+        [MonitorTypes.Heartbeat] = [Placeholder.Duration],
     };
 
-    public static MonitorSettings Parse(MonitorRequest r, string? type, Action<string, string> fail)
+    public static MonitorSettings Parse(MonitorRequest r, string? type, Action<string, string> fail, int minHeartbeatSeconds = Heartbeats.HeartbeatSettingsSpec.MinSeconds)
     {
         var conditions = ParseConditions(r.Conditions, type, fail);
         return type switch
@@ -38,6 +39,7 @@ public static class CheckSettingsSpec
             MonitorTypes.Dns => ParseDns(r, conditions, fail),
             MonitorTypes.Tls => new MonitorSettings(conditions, Host: Host(r.Host, fail), Port: Port(r.Port, 443, "port", fail),
                 ServerName: OptionalHost(r.ServerName, "serverName", fail), CertificateExpiryWarningDays: WarningDays(r.CertificateExpiryWarningDays, fail)),
+            MonitorTypes.Heartbeat => Heartbeats.HeartbeatSettingsSpec.Parse(r, conditions, fail, minHeartbeatSeconds),
             _ => MonitorSettings.Empty,
         };
     }

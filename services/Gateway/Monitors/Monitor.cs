@@ -39,6 +39,9 @@ public sealed class Monitor
     public string? Slug { get; set; }
     /// When the monitor was last resumed through the API; consumers restart it from "new" after it.
     public DateTimeOffset? ResumedAt { get; set; }
+    /// The monitor's id on public pages (badges, status pages): 128 random bits, so the internal id never leaks and
+    /// public URLs cannot be enumerated. Loading a monitor overwrites this initial value with the stored one.
+    public string PublicId { get; init; } = System.Security.Cryptography.RandomNumberGenerator.GetHexString(32, lowercase: true);
     /// The last status Alert-Evaluation reported ("new" until then); "paused" is derived from Paused, not stored.
     public string Status { get; set; } = MonitorStatuses.New;
     public DateTimeOffset? StatusChangedAt { get; set; }
@@ -78,12 +81,31 @@ public sealed class Monitor
         ParentMonitorId = spec.ParentMonitorId;
         FlapThreshold = spec.FlapThreshold;
         FlapWindowSeconds = spec.FlapWindowSeconds;
+        if (Type == MonitorTypes.Heartbeat)
+        {
+            PingToken ??= Heartbeats.PingTokens.New(); // kept across edits: the job's URL must not change
+            Slug = spec.Slug;
+        }
+        else
+        {
+            PingToken = null;
+            Slug = null;
+        }
         Touch(now);
     }
 
     public void SetPaused(bool paused, DateTimeOffset now)
     {
         Paused = paused;
+        Touch(now);
+    }
+
+    /// Resume is also how a manual-resume heartbeat that went down is brought back, paused or not: consumers
+    /// restart it from "new" for everything after ResumedAt.
+    public void Resume(DateTimeOffset now)
+    {
+        Paused = false;
+        ResumedAt = now;
         Touch(now);
     }
 
@@ -117,7 +139,8 @@ public sealed class Monitor
         EscalationPolicyId: EscalationPolicyId,
         ParentMonitorId: ParentMonitorId,
         FlapThreshold: FlapThreshold,
-        FlapWindowSeconds: FlapWindowSeconds);
+        FlapWindowSeconds: FlapWindowSeconds,
+        ResumedAt: ResumedAt);
 
     /// The delete is one more change of the object, so it carries the next version.
     public MonitorDeleted ToDeleted(DateTimeOffset now) => new(Id, TenantId, Version + 1, now);
@@ -131,6 +154,8 @@ public static class MonitorTypes
     public const string Icmp = "icmp";
     public const string Dns = "dns";
     public const string Tls = "tls";
+    /// Passive: the monitored job pings /ping/{token}; nothing is checked actively.
+    public const string Heartbeat = "heartbeat";
 
-    public static readonly string[] Supported = [Http, Tcp, Udp, Icmp, Dns, Tls];
+    public static readonly string[] Supported = [Http, Tcp, Udp, Icmp, Dns, Tls, Heartbeat];
 }

@@ -1,3 +1,5 @@
+using Sentinel.Gateway.Heartbeats;
+
 namespace Sentinel.Gateway.Monitors;
 
 /// The body of POST, PUT and (after merging) PATCH. Every member is optional here; MonitorSpec decides.
@@ -41,7 +43,17 @@ public sealed record MonitorRequest(
     Guid? EscalationPolicyId = null,
     Guid? ParentMonitorId = null,
     int? FlapThreshold = null,
-    int? FlapWindowSeconds = null);
+    int? FlapWindowSeconds = null,
+    int? PeriodSeconds = null,
+    string? Schedule = null,
+    string? TimeZone = null,
+    int? GraceSeconds = null,
+    bool? ManualResume = null,
+    List<string>? AllowedMethods = null,
+    List<string>? StartKeywords = null,
+    List<string>? SuccessKeywords = null,
+    List<string>? FailureKeywords = null,
+    string? Slug = null);
 
 /// HTTP basic auth. The password is write-only: responses carry the username alone.
 public sealed record BasicAuthRequest(string? Username = null, string? Password = null);
@@ -93,9 +105,35 @@ public sealed record MonitorResponse(
     Guid? EscalationPolicyId,
     Guid? ParentMonitorId,
     int? FlapThreshold,
-    int? FlapWindowSeconds)
+    int? FlapWindowSeconds,
+    int? PeriodSeconds = null,
+    string? Schedule = null,
+    string? TimeZone = null,
+    int? GraceSeconds = null,
+    bool? ManualResume = null,
+    IReadOnlyList<string>? AllowedMethods = null,
+    IReadOnlyList<string>? StartKeywords = null,
+    IReadOnlyList<string>? SuccessKeywords = null,
+    IReadOnlyList<string>? FailureKeywords = null,
+    string? Slug = null,
+    string? PingUrl = null,
+    HeartbeatUrls? PingUrls = null,
+    HeartbeatStateView? Heartbeat = null)
 {
-    public static MonitorResponse From(Monitor m)
+    public static MonitorResponse From(Monitor m) => From(m, null);
+
+    /// Heartbeats carry their ping URLs (absolute when links are given, else relative to this host) and, on GET
+    /// of one monitor, the Scheduler's view of their state.
+    public static MonitorResponse From(Monitor m, PingLinks? links, HeartbeatStateView? state = null)
+    {
+        var response = FromSettings(m);
+        if (m.Type != MonitorTypes.Heartbeat || m.PingToken is null)
+            return response;
+        var urls = HeartbeatUrls.For(m.PingToken, m.Slug, links);
+        return response with { PingUrl = urls.Ping, PingUrls = urls, Heartbeat = state };
+    }
+
+    static MonitorResponse FromSettings(Monitor m)
     {
         var s = MonitorSettings.Read(m.Settings);
         return new(
@@ -106,7 +144,9 @@ public sealed record MonitorResponse(
             s.Conditions ?? [], s.BasicAuthUsername is { } user ? new BasicAuthView(user) : null, s.BearerToken is not null,
             s.Keyword, s.InvertKeyword, s.MaxResponseBytes, s.Host, s.Port, s.Payload, s.Expect, s.PacketCount, s.RecordType,
             s.NameServer, s.NameServerPort, s.ExpectedRcode, s.ExpectedAnswers, s.ServerName, s.CertificateExpiryWarningDays,
-            m.EscalationPolicyId, m.ParentMonitorId, m.FlapThreshold, m.FlapWindowSeconds);
+            m.EscalationPolicyId, m.ParentMonitorId, m.FlapThreshold, m.FlapWindowSeconds,
+            s.PeriodSeconds, s.Schedule, s.TimeZone, s.GraceSeconds, s.ManualResume, s.AllowedMethods, s.StartKeywords,
+            s.SuccessKeywords, s.FailureKeywords, m.Slug);
     }
 
     /// The stored monitor as a full request (secrets included: it never leaves the Gateway): PATCH merges the
@@ -121,6 +161,8 @@ public sealed record MonitorResponse(
             s.Conditions?.ToList(), s.BasicAuthUsername is null ? null : new BasicAuthRequest(s.BasicAuthUsername, s.BasicAuthPassword),
             s.BearerToken, s.Keyword, s.InvertKeyword, s.MaxResponseBytes, s.Host, s.Port, s.Payload, s.Expect, s.PacketCount,
             s.RecordType, s.NameServer, s.NameServerPort, s.ExpectedRcode, s.ExpectedAnswers?.ToList(), s.ServerName,
-            s.CertificateExpiryWarningDays, m.EscalationPolicyId, m.ParentMonitorId, m.FlapThreshold, m.FlapWindowSeconds);
+            s.CertificateExpiryWarningDays, m.EscalationPolicyId, m.ParentMonitorId, m.FlapThreshold, m.FlapWindowSeconds,
+            s.PeriodSeconds, s.Schedule, s.TimeZone, s.GraceSeconds, s.ManualResume, s.AllowedMethods?.ToList(),
+            s.StartKeywords?.ToList(), s.SuccessKeywords?.ToList(), s.FailureKeywords?.ToList(), m.Slug);
     }
 }

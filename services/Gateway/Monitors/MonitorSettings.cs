@@ -26,7 +26,16 @@ public sealed record MonitorSettings(
     string? ExpectedRcode = null,
     IReadOnlyList<string>? ExpectedAnswers = null,
     string? ServerName = null,
-    int? CertificateExpiryWarningDays = null)
+    int? CertificateExpiryWarningDays = null,
+    int? PeriodSeconds = null,
+    string? Schedule = null,
+    string? TimeZone = null,
+    int? GraceSeconds = null,
+    bool? ManualResume = null,
+    IReadOnlyList<string>? AllowedMethods = null,
+    IReadOnlyList<string>? StartKeywords = null,
+    IReadOnlyList<string>? SuccessKeywords = null,
+    IReadOnlyList<string>? FailureKeywords = null)
 {
     public static readonly MonitorSettings Empty = new();
 
@@ -55,6 +64,8 @@ public sealed record MonitorSettings(
                 Host!, RecordType ?? "A", NameServer, NameServerPort ?? 53, ExpectedRcode ?? "NOERROR", ExpectedAnswers)),
             MonitorTypes.Tls => new CheckSpec(conditions, Tls: new TlsCheckSpec(
                 Host!, Port ?? 443, ServerName, CertificateExpiryWarningDays ?? 14, ignoreTls)),
+            MonitorTypes.Heartbeat => new CheckSpec(conditions, Heartbeat: new HeartbeatCheckSpec(
+                PeriodSeconds, Schedule, TimeZone, GraceSeconds ?? Heartbeats.HeartbeatSettingsSpec.DefaultGraceSeconds, ManualResume ?? false)),
             _ => new CheckSpec(conditions),
         };
     }

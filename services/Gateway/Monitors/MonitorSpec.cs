@@ -28,7 +28,8 @@ public sealed partial record MonitorSpec(
     Guid? EscalationPolicyId = null,
     Guid? ParentMonitorId = null,
     int? FlapThreshold = null,
-    int? FlapWindowSeconds = null)
+    int? FlapWindowSeconds = null,
+    string? Slug = null)
 {
     public static readonly string[] Methods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
     const int MaxHeaders = 50;
@@ -39,7 +40,8 @@ public sealed partial record MonitorSpec(
 
     /// minIntervalSeconds is the install's floor (Monitors:MinIntervalSeconds): a multi-tenant install may want 30.
     public static (MonitorSpec? Spec, Dictionary<string, string[]> Errors) Parse(
-        MonitorRequest r, int minIntervalSeconds = DefaultMinIntervalSeconds)
+        MonitorRequest r, int minIntervalSeconds = DefaultMinIntervalSeconds,
+        int minHeartbeatSeconds = Heartbeats.HeartbeatSettingsSpec.MinSeconds)
     {
         var errors = new Dictionary<string, string[]>();
         void Fail(string field, string message) =>
@@ -97,11 +99,13 @@ public sealed partial record MonitorSpec(
             if (!IsStatusEntry(entry))
                 Fail("expectedStatus", $"'{entry}' is not a status code or range between 100 and 599 (e.g. \"200\" or \"200-299\").");
 
-        var interval = r.IntervalSeconds ?? Math.Max(60, minIntervalSeconds);
-        if (interval < minIntervalSeconds || interval > 86_400)
+        // A heartbeat is never checked actively: its period or schedule lives in its settings and the interval is moot.
+        var isHeartbeat = r.Type == MonitorTypes.Heartbeat;
+        var interval = isHeartbeat ? 60 : r.IntervalSeconds ?? Math.Max(60, minIntervalSeconds);
+        if (!isHeartbeat && (interval < minIntervalSeconds || interval > 86_400))
             Fail("intervalSeconds", $"IntervalSeconds must be between {minIntervalSeconds} and 86400.");
 
-        var timeout = r.TimeoutSeconds ?? Math.Min(10, interval);
+        var timeout = isHeartbeat ? 10 : r.TimeoutSeconds ?? Math.Min(10, interval);
         if (timeout is < 1 or > 120)
             Fail("timeoutSeconds", "TimeoutSeconds must be between 1 and 120.");
         else if (timeout > interval)
@@ -145,7 +149,8 @@ public sealed partial record MonitorSpec(
         if (resend is < 0 or > 604_800)
             Fail("resendEverySeconds", "ResendEverySeconds must be between 0 and 604800.");
 
-        var settings = CheckSettingsSpec.Parse(r, MonitorTypes.Supported.Contains(r.Type) ? r.Type : null, Fail);
+        var settings = CheckSettingsSpec.Parse(r, MonitorTypes.Supported.Contains(r.Type) ? r.Type : null, Fail, minHeartbeatSeconds);
+        var slug = isHeartbeat ? Heartbeats.HeartbeatSettingsSpec.ParseSlug(r.Slug, Fail) : null;
 
         if (errors.Count > 0)
             return (null, errors);
@@ -154,7 +159,7 @@ public sealed partial record MonitorSpec(
             name!, r.Type!, isHttp ? r.Url : null, method, headers, r.Body, expected.Select(Normalize).ToList(),
             r.FollowRedirects ?? true, r.IgnoreTls ?? false, interval, timeout, failureThreshold, recoveryThreshold,
             channelIds, r.AlertOnRecovery ?? true, r.CustomMessage, tags, resend, settings,
-            r.EscalationPolicyId, r.ParentMonitorId, r.FlapThreshold, r.FlapWindowSeconds), errors);
+            r.EscalationPolicyId, r.ParentMonitorId, r.FlapThreshold, r.FlapWindowSeconds, slug), errors);
     }
 
     static bool IsStatusEntry(string? entry)

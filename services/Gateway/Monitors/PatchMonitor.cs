@@ -38,6 +38,6 @@ public static class PatchMonitor
                 merged[field] = value.DeepClone();
         }
         var request = merged.Deserialize<MonitorRequest>(options)!;
-        return await ReplaceMonitor.UpdateAsync(monitor, request, db, clock, configuration, ct);
+        return await ReplaceMonitor.UpdateAsync(monitor, request, db, clock, configuration, ct, http);
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Sentinel.Gateway.Api;
 using Sentinel.Gateway.Auth;
+using Sentinel.Gateway.Heartbeats;
 using Sentinel.ServiceDefaults.Outbox;
 
 namespace Sentinel.Gateway.Monitors;
@@ -11,7 +12,7 @@ public static class PauseMonitor
     public static void MapPauseMonitor(this RouteGroupBuilder api) => api.MapPost("/monitors/{id:guid}/pause", Handle);
 
     static async Task<Results<Ok<MonitorResponse>, ProblemHttpResult>> Handle(
-        Guid id, CatalogDb db, TenantContext tenant, TimeProvider clock, CancellationToken ct)
+        Guid id, CatalogDb db, TenantContext tenant, TimeProvider clock, HttpRequest http, CancellationToken ct)
     {
         var monitor = await db.Monitors.SingleOrDefaultAsync(m => m.Id == id && m.TenantId == tenant.Id, ct);
         if (monitor is null)
@@ -21,6 +22,6 @@ public static class PauseMonitor
         monitor.SetPaused(true, now);
         db.Outbox.Add(OutboxMessage.Publish(monitor.ToUpserted(now), now));
         await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(MonitorResponse.From(monitor));
+        return TypedResults.Ok(MonitorResponse.From(monitor, await PingLinks.ForMonitorAsync(http, db, monitor, ct)));
     }
 }

@@ -2,7 +2,6 @@ using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Prometheus;
 using Sentinel.Contracts;
-using Sentinel.Scheduler.Schedules;
 
 namespace Sentinel.Scheduler.Dispatch;
 
@@ -29,10 +28,11 @@ public sealed class CheckDispatcher(
         var batchSize = configuration.GetValue("Scheduler:BatchSize", 50);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
 
+        // 'heartbeat' (Schedule.PassiveType) is a literal, as in ix_schedules_due's filter, so the planner can use it.
         var due = await db.Schedules
             .FromSql($"""
                 select * from scheduler.schedules
-                where next_check_at <= {horizon} and not paused and not deleted and type <> {Schedule.PassiveType}
+                where next_check_at <= {horizon} and not paused and not deleted and type <> 'heartbeat'
                 order by next_check_at
                 limit {maxPerRound}
                 for update skip locked

@@ -23,6 +23,140 @@ namespace Sentinel.Scheduler.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Sentinel.Scheduler.Heartbeats.EarlyPing", b =>
+                {
+                    b.Property<Guid>("PingId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("ping_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("kind");
+
+                    b.Property<Guid>("MonitorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("monitor_id");
+
+                    b.Property<DateTimeOffset>("ParkedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("parked_at");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<Guid?>("RunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("run_id");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("PingId");
+
+                    b.HasIndex("MonitorId");
+
+                    b.ToTable("early_pings", "scheduler");
+                });
+
+            modelBuilder.Entity("Sentinel.Scheduler.Heartbeats.Heartbeat", b =>
+                {
+                    b.Property<Guid>("MonitorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("monitor_id");
+
+                    b.Property<string>("DeadlineReason")
+                        .HasColumnType("text")
+                        .HasColumnName("deadline_reason");
+
+                    b.Property<DateTimeOffset?>("ExpectedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expected_at");
+
+                    b.Property<int>("GraceSeconds")
+                        .HasColumnType("integer")
+                        .HasColumnName("grace_seconds");
+
+                    b.Property<DateTimeOffset?>("LastPingAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_ping_at");
+
+                    b.Property<Guid?>("LastPingId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("last_ping_id");
+
+                    b.Property<string>("LastPingKind")
+                        .HasColumnType("text")
+                        .HasColumnName("last_ping_kind");
+
+                    b.Property<DateTimeOffset?>("LastSuccessAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_success_at");
+
+                    b.Property<bool>("ManualResume")
+                        .HasColumnType("boolean")
+                        .HasColumnName("manual_resume");
+
+                    b.Property<DateTimeOffset?>("NextDeadlineAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_deadline_at");
+
+                    b.Property<string>("OpenRuns")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("open_runs")
+                        .HasDefaultValueSql("'[]'::jsonb");
+
+                    b.Property<bool>("Paused")
+                        .HasColumnType("boolean")
+                        .HasColumnName("paused");
+
+                    b.Property<int?>("PeriodSeconds")
+                        .HasColumnType("integer")
+                        .HasColumnName("period_seconds");
+
+                    b.Property<DateTimeOffset?>("ResumedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("resumed_at");
+
+                    b.Property<string>("Schedule")
+                        .HasColumnType("text")
+                        .HasColumnName("schedule");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("state");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("TimeZone")
+                        .HasColumnType("text")
+                        .HasColumnName("time_zone");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.HasKey("MonitorId");
+
+                    b.HasIndex("NextDeadlineAt")
+                        .HasDatabaseName("ix_heartbeats_deadline")
+                        .HasFilter("next_deadline_at is not null");
+
+                    b.ToTable("heartbeats", "scheduler");
+                });
+
             modelBuilder.Entity("Sentinel.Scheduler.Schedules.Schedule", b =>
                 {
                     b.Property<Guid>("MonitorId")
@@ -82,7 +216,7 @@ namespace Sentinel.Scheduler.Migrations
 
                     b.HasIndex("NextCheckAt")
                         .HasDatabaseName("ix_schedules_due")
-                        .HasFilter("not paused and not deleted");
+                        .HasFilter("not paused and not deleted and type <> 'heartbeat'");
 
                     b.ToTable("schedules", "scheduler");
                 });

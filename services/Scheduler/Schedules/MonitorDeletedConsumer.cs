@@ -1,5 +1,6 @@
 using MassTransit;
 using Sentinel.Contracts;
+using Sentinel.Scheduler.Heartbeats;
 
 namespace Sentinel.Scheduler.Schedules;
 
@@ -16,6 +17,8 @@ public sealed class MonitorDeletedConsumer(SchedulerDb db, TimeProvider clock) :
             db.Schedules.Add(Schedule.Tombstone(deleted, now)); // so a late upsert cannot bring it back
         else if (!schedule.Apply(deleted, now))
             return;
+        else
+            await db.RemoveAsync(deleted.MonitorId, context.CancellationToken);
 
         await db.SaveChangesAsync(context.CancellationToken);
         await tx.CommitAsync(context.CancellationToken);

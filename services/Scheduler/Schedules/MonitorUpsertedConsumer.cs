@@ -1,5 +1,6 @@
 using MassTransit;
 using Sentinel.Contracts;
+using Sentinel.Scheduler.Heartbeats;
 
 namespace Sentinel.Scheduler.Schedules;
 
@@ -16,6 +17,9 @@ public sealed class MonitorUpsertedConsumer(SchedulerDb db, TimeProvider clock) 
             db.Schedules.Add(Schedule.Create(monitor, now));
         else if (!schedule.Apply(monitor, now))
             return; // an older or repeated version, or the monitor is already deleted
+
+        // Heartbeats are never dispatched (see Schedule.PassiveType) but get a deadline row; a type change moves it.
+        await db.ApplyAsync(monitor, now, context.CancellationToken);
 
         await db.SaveChangesAsync(context.CancellationToken);
         await tx.CommitAsync(context.CancellationToken);

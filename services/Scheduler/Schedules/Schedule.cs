@@ -121,7 +121,10 @@ public sealed class Schedule
         e.Property(s => s.NextCheckAt).HasColumnName("next_check_at");
         e.Property(s => s.LastDueAt).HasColumnName("last_due_at");
         e.Property(s => s.UpdatedAt).HasColumnName("updated_at");
-        // The dispatcher's only query: due rows in order. Paused and deleted rows never are.
-        e.HasIndex(s => s.NextCheckAt).HasDatabaseName("ix_schedules_due").HasFilter("not paused and not deleted");
+        // The dispatcher's only query: due rows in order. Paused and deleted rows never are, nor heartbeats (pushed
+        // to, never polled: their next_check_at never advances, so they would all sit at the head of the index).
+        // The dispatcher's query repeats this predicate literally so the planner can use the partial index.
+        e.HasIndex(s => s.NextCheckAt).HasDatabaseName("ix_schedules_due")
+            .HasFilter($"not paused and not deleted and type <> '{PassiveType}'");
     }
 }

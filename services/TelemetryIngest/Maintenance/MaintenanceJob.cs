@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Quartz;
 using Sentinel.TelemetryIngest.Partitions;
+using Sentinel.TelemetryIngest.Pings;
 using Sentinel.TelemetryIngest.Rollups;
 
 namespace Sentinel.TelemetryIngest.Maintenance;
@@ -8,14 +9,15 @@ namespace Sentinel.TelemetryIngest.Maintenance;
 /// Quartz runs this every MaintenanceIntervalSeconds; DisallowConcurrentExecution keeps a slow pass from
 /// overlapping the next one in the same process, and the runner's advisory lock does the same across replicas.
 [DisallowConcurrentExecution]
-public sealed class MaintenanceJob(MaintenanceRunner runner, IOptions<TelemetryOptions> options) : IJob
+public sealed class MaintenanceJob(MaintenanceRunner runner, PingRetention pings, IOptions<TelemetryOptions> options) : IJob
 {
     public static readonly JobKey Key = new("telemetry-maintenance");
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
-        if (options.Value.MaintenanceEnabled)
-            await runner.RunAsync(cancellationToken);
+        // Ping retention follows the replica that won this turn's lock; a second replica deleting too would be harmless.
+        if (options.Value.MaintenanceEnabled && await runner.RunAsync(cancellationToken))
+            await pings.DeleteExpiredAsync(cancellationToken);
     }
 }
 
@@ -25,11 +27,13 @@ public static class MaintenanceRegistration
     {
         builder.Services.AddOptions<TelemetryOptions>().BindConfiguration("Telemetry")
             .Validate(o => o.RetentionDays >= 1, "Telemetry:RetentionDays must be at least 1.")
+            .Validate(o => o.PingRetentionDays >= 1, "Telemetry:PingRetentionDays must be at least 1.")
             .Validate(o => o.PartitionDaysAhead >= 1, "Telemetry:PartitionDaysAhead must be at least 1.")
             .Validate(o => o.MaintenanceIntervalSeconds >= 1, "Telemetry:MaintenanceIntervalSeconds must be at least 1.")
             .ValidateOnStart();
         builder.Services.AddScoped<PartitionManager>();
         builder.Services.AddScoped<RollupWriter>();
+        builder.Services.AddScoped<PingRetention>();
         builder.Services.AddScoped<MaintenanceRunner>();
 
         var interval = TimeSpan.FromSeconds(

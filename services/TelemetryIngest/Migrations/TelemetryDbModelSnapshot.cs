@@ -59,6 +59,82 @@ namespace Sentinel.TelemetryIngest.Migrations
                     b.ToTable("outbox", "telemetry");
                 });
 
+            modelBuilder.Entity("Sentinel.TelemetryIngest.Pings.HeartbeatPingRecord", b =>
+                {
+                    b.Property<Guid>("PingId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("ping_id");
+
+                    b.Property<string>("Body")
+                        .HasColumnType("text")
+                        .HasColumnName("body");
+
+                    b.Property<bool>("BodyTruncated")
+                        .HasColumnType("boolean")
+                        .HasColumnName("body_truncated");
+
+                    b.Property<int?>("ExitStatus")
+                        .HasColumnType("integer")
+                        .HasColumnName("exit_status");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Message")
+                        .HasColumnType("text")
+                        .HasColumnName("message");
+
+                    b.Property<string>("Method")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("method");
+
+                    b.Property<Guid>("MonitorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("monitor_id");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<double?>("ReportedLatencyMs")
+                        .HasColumnType("double precision")
+                        .HasColumnName("reported_latency_ms");
+
+                    b.Property<Guid?>("RunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("run_id");
+
+                    b.Property<string>("SourceIp")
+                        .HasColumnType("text")
+                        .HasColumnName("source_ip");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("UserAgent")
+                        .HasColumnType("text")
+                        .HasColumnName("user_agent");
+
+                    b.HasKey("PingId")
+                        .HasName("pk_heartbeat_pings");
+
+                    b.HasIndex("ReceivedAt")
+                        .HasDatabaseName("ix_heartbeat_pings_received_at_brin");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("ReceivedAt"), "brin");
+
+                    b.HasIndex("TenantId", "MonitorId", "ReceivedAt", "PingId")
+                        .IsDescending(false, false, true, true)
+                        .HasDatabaseName("ix_heartbeat_pings_monitor_received_at");
+
+                    b.ToTable("heartbeat_pings", "telemetry");
+                });
+
             modelBuilder.Entity("Sentinel.TelemetryIngest.Results.PingResult", b =>
                 {
                     b.Property<Guid>("CheckId")

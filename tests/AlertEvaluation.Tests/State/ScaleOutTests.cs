@@ -12,7 +12,15 @@ public sealed class ScaleOutTests
     const int ResultsPerMonitor = 50;
 
     [Test]
-    public async Task Two_replicas_fed_the_same_burst_of_ten_thousand_results_send_each_notification_exactly_once()
+    public Task Two_replicas_fed_the_same_burst_of_ten_thousand_results_send_each_notification_exactly_once() =>
+        BurstAsync((bus, results) => Task.WhenAll(results.Chunk(500).Select(chunk => bus.PublishBatch(chunk))));
+
+    [Test]
+    public Task Two_replicas_fed_ten_thousand_results_in_batch_messages_send_each_notification_exactly_once() =>
+        // As the Checker publishes them: up to 500 results per MonitorCheckedBatch, each message holding many monitors.
+        BurstAsync((bus, results) => bus.PublishBatch(results.Chunk(250).Select(chunk => new MonitorCheckedBatch(Guid.NewGuid(), chunk))));
+
+    static async Task BurstAsync(Func<IBus, IReadOnlyList<MonitorChecked>, Task> publish)
     {
         await using var replica = AlertEvaluationHost.CreateReplica();
         _ = replica.CreateClient(); // a second evaluator competing for the same queues, database and Redis
@@ -34,7 +42,7 @@ public sealed class ScaleOutTests
             }))
             .ToList();
         var watch = Stopwatch.StartNew();
-        await Task.WhenAll(burst.Chunk(500).Select(chunk => bus.PublishBatch(chunk)));
+        await publish(bus, burst);
         var published = watch.Elapsed;
         var lastDue = start.AddSeconds(ResultsPerMonitor - 1);
         await Poll.UntilAsync(
@@ -60,8 +68,8 @@ public sealed class ScaleOutTests
             var due = start.AddSeconds(ResultsPerMonitor);
             return new MonitorChecked(DeterministicGuid.ForCheck(m.Id, due), m.Id, tenant, true, 200, 2, null, due, due.AddMilliseconds(50));
         }).ToList();
-        await bus.PublishBatch(recovery);
-        await bus.PublishBatch(recovery); // and delivered twice
+        await publish(bus, recovery);
+        await publish(bus, recovery); // and delivered twice
         await Poll.UntilAsync(() => Task.FromResult(AlertEvaluationHost.Sent.Count(n => ids.Contains(n.MonitorId) && n.Event == NotificationEvents.Up)),
             n => n >= 2 * Monitors, Wait, "the recoveries");
         await Task.Delay(TimeSpan.FromSeconds(1));

@@ -34,9 +34,10 @@ public sealed class CheckMonitorBatchConsumerTests
                 h.Username(TestInfrastructure.RabbitUser);
                 h.Password(TestInfrastructure.RabbitPassword);
             });
-            cfg.ReceiveEndpoint("checker-tests-monitor-checked", e => e.Handler<MonitorChecked>(context =>
+            cfg.ReceiveEndpoint("checker-tests-monitor-checked-batch", e => e.Handler<MonitorCheckedBatch>(context =>
             {
-                results.Enqueue(context.Message);
+                foreach (var result in context.Message.Results)
+                    results.Enqueue(result);
                 return Task.CompletedTask;
             }));
         });
@@ -67,7 +68,7 @@ public sealed class CheckMonitorBatchConsumerTests
         var ids = new[] { up.CheckId, down.CheckId, unknown.CheckId };
         var mine = await Poll.UntilAsync(
             () => Task.FromResult(results.Where(r => ids.Contains(r.CheckId)).ToList()), r => r.Count >= 3,
-            TimeSpan.FromSeconds(30), "three MonitorChecked results");
+            TimeSpan.FromSeconds(30), "three results");
 
         Assert.That(mine, Has.Count.EqualTo(3));
         var byId = mine.ToDictionary(r => r.CheckId);

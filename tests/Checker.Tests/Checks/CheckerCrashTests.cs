@@ -34,9 +34,10 @@ public sealed class CheckerCrashTests
                 h.Username(TestInfrastructure.RabbitUser);
                 h.Password(TestInfrastructure.RabbitPassword);
             });
-            cfg.ReceiveEndpoint("checker-crash-tests-monitor-checked", e => e.Handler<MonitorChecked>(context =>
+            cfg.ReceiveEndpoint("checker-crash-tests-monitor-checked-batch", e => e.Handler<MonitorCheckedBatch>(context =>
             {
-                results.Enqueue(context.Message);
+                foreach (var result in context.Message.Results)
+                    results.Enqueue(result);
                 return Task.CompletedTask;
             }));
         });

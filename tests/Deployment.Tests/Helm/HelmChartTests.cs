@@ -100,7 +100,7 @@ public sealed class HelmChartTests
             problems.AddRange(given.Where(v => !FrameworkVariable.IsMatch(v)).Except(readable).Order().Select(v =>
                 $"the chart sets {v} for {folder}, which never reads it (a typo, or another service's setting)"));
         }
-        Assert.That(problems, Is.Empty);
+        Assert.That(problems, Is.Empty, string.Join("\n", problems));
     }
 
     [Test]

@@ -62,7 +62,7 @@ public sealed class FaultSystem : IAsyncDisposable
         foreach (var name in ServiceNames.Where(n => n != "Checker"))
             await ServiceProcess.MigrateAsync(name, environment);
         foreach (var name in ServiceNames)
-            system.services[name] = [new ServiceProcess(name, ports[name], environment, $"{prefix}-{name}-1")];
+            system.services[name] = [new ServiceProcess(name, ports[name], environment, SentinelSystem.LogPath($"{prefix}-{name}-1"))];
         await Task.WhenAll(system.All.Select(s => s.StartAsync()));
 
         system.Gateway = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ports["Gateway"]}/api/v1/"), Timeout = TimeSpan.FromSeconds(10) };
@@ -73,7 +73,7 @@ public sealed class FaultSystem : IAsyncDisposable
     /// One more process of the service, on a port of its own, sharing the database and virtual host.
     public async Task<ServiceProcess> StartReplicaAsync(string name)
     {
-        var replica = new ServiceProcess(name, FreePort(), environment, $"{VirtualHost.Name}-{name}-{services[name].Count + 1}");
+        var replica = new ServiceProcess(name, FreePort(), environment, SentinelSystem.LogPath($"{VirtualHost.Name}-{name}-{services[name].Count + 1}"));
         services[name].Add(replica);
         await replica.StartAsync();
         return replica;

@@ -178,6 +178,8 @@ public sealed class FaultTests
         Assert.That(ledger.Incidents, Is.GreaterThanOrEqualTo(2), ledger.ToString());
         Assert.That(ledger.NotificationsMissing, Is.Zero, ledger.ToString());
         Assert.That(ledger.NotificationsDuplicated, Is.Zero, ledger.ToString());
+        Assert.That(ledger.PingsAnswered, Is.GreaterThan(100), $"too few heartbeat pings to judge: {ledger}");
+        Assert.That(ledger.PingsLost, Is.Zero, ledger.ToString());
     }
 }
 

@@ -10,16 +10,18 @@ namespace Sentinel.Faults.Tests;
 /// What the fault tests measure, per run of the load.
 public sealed record Ledger(
     int Monitors, long ResultsStored, int ChecksLost, int PairsJudged, long DuplicateResults, long ReexecutedChecks,
-    int Incidents, int NotificationsExpected, int NotificationsMissing, int NotificationsDuplicated)
+    int Incidents, int NotificationsExpected, int NotificationsMissing, int NotificationsDuplicated,
+    int PingsAnswered, int PingsRefused, int PingsLost)
 {
     public override string ToString() =>
         $"monitors {Monitors}, results stored {ResultsStored}, checks lost {ChecksLost} (of {PairsJudged} consecutive " +
         $"pairs judged), duplicate results {DuplicateResults}, checks executed twice {ReexecutedChecks}, incidents {Incidents}, " +
-        $"notifications expected {NotificationsExpected}, missing {NotificationsMissing}, duplicated {NotificationsDuplicated}";
+        $"notifications expected {NotificationsExpected}, missing {NotificationsMissing}, duplicated {NotificationsDuplicated}, " +
+        $"heartbeat pings answered 200 {PingsAnswered} (refused or unanswered {PingsRefused}), answered but not stored {PingsLost}";
 }
 
-/// A steady load of HTTP checks (heartbeats do not exist yet) on real loopback targets: `steady` monitors that stay
-/// up, and `flapping` monitors with a webhook each. Every 2 × FlapSeconds one of them in turn fails for FlapSeconds
+/// A steady load on real loopback targets: HTTP checks of `steady` monitors that stay up, `flapping` monitors with a
+/// webhook each, and heartbeat monitors pinged several times a second (every ping answered 200 must be stored). Every 2 × FlapSeconds one of them in turn fails for FlapSeconds
 /// and recovers, so incidents open and resolve and notifications flow the whole time. Each monitor goes down at most
 /// twice: Alert-Evaluation holds back the alerts of a monitor that changes status more than 5 times in 10 minutes.
 public sealed class SteadyLoad(FaultSystem system, LoopbackServer server, string tag)
@@ -29,12 +31,16 @@ public sealed class SteadyLoad(FaultSystem system, LoopbackServer server, string
 
     readonly List<(Guid Id, string Target)> steady = [];
     readonly List<(Guid Id, string Target)> flapping = [];
+    readonly List<(Guid Id, string PingUrl)> heartbeats = [];
     readonly CancellationTokenSource stop = new();
     Task flapper = Task.CompletedTask;
+    Task pinger = Task.CompletedTask;
+    readonly System.Collections.Concurrent.ConcurrentBag<string> pingsAnswered = [];
+    int pingsRefused;
 
     public DateTimeOffset StartedAt { get; private set; }
 
-    public async Task StartAsync(int steadyCount, int flappingCount)
+    public async Task StartAsync(int steadyCount, int flappingCount, int heartbeatCount = 4)
     {
         StartedAt = DateTimeOffset.UtcNow;
         for (var i = 0; i < flappingCount; i++)
@@ -48,7 +54,48 @@ public sealed class SteadyLoad(FaultSystem system, LoopbackServer server, string
             var target = $"{tag}-steady-{i}";
             steady.Add((await CreateMonitorAsync(target, []), target));
         }
+        for (var i = 0; i < heartbeatCount; i++)
+        {
+            // A period of an hour: these never go late during a test; what matters is that every ping is kept.
+            var monitor = await system.PostAsync("monitors", new { name = $"{tag}-job-{i}", type = "heartbeat", periodSeconds = 3600, graceSeconds = 3600 });
+            heartbeats.Add((monitor.GetProperty("id").GetGuid(), monitor.GetProperty("pingUrl").GetString()!));
+        }
         flapper = Task.Run(() => FlapAsync(stop.Token));
+        pinger = Task.Run(() => PingAsync(stop.Token));
+    }
+
+    /// Each heartbeat gets a ping with a unique body about every 200 ms; a refused or unanswered ping (the Gateway
+    /// is down, or RabbitMQ is and the Gateway answers 503) is not counted: only a 200 promises the ping is kept.
+    async Task PingAsync(CancellationToken ct)
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var sequence = 0;
+        for (var round = 0; round < 5_000 && !ct.IsCancellationRequested; round++)
+        {
+            await Task.WhenAll(heartbeats.Select(async h =>
+            {
+                var body = $"{tag}-{Interlocked.Increment(ref sequence)}";
+                try
+                {
+                    using var response = await client.PostAsync(h.PingUrl, new StringContent(body), CancellationToken.None);
+                    if (response.StatusCode == HttpStatusCode.OK)
+                        pingsAnswered.Add(body);
+                    else
+                        Interlocked.Increment(ref pingsRefused);
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    Interlocked.Increment(ref pingsRefused);
+                }
+            }));
+            try
+            {
+                await Task.Delay(200, ct);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
     }
 
     async Task<Guid> CreateMonitorAsync(string target, Guid[] channelIds)
@@ -111,6 +158,14 @@ public sealed class SteadyLoad(FaultSystem system, LoopbackServer server, string
     {
         await stop.CancelAsync();
         await flapper;
+        await pinger;
+        // Pings travel on their own path (Gateway → RabbitMQ → Telemetry-Ingest): give the last ones time to land.
+        var pingsLost = await CountPingsNotStoredAsync();
+        for (var wait = 0; wait < 150 && pingsLost != 0; wait++)
+        {
+            await Task.Delay(200);
+            pingsLost = await CountPingsNotStoredAsync();
+        }
 
         var incidents = new List<(string Target, Guid IncidentId)>();
         foreach (var (id, target) in flapping)
@@ -148,7 +203,26 @@ public sealed class SteadyLoad(FaultSystem system, LoopbackServer server, string
                 duplicated++;
 
         return new Ledger(steady.Count + flapping.Count, stored, lost, judged, duplicates, Math.Max(0, hits - stored),
-            incidents.Count, expected, missing, duplicated);
+            incidents.Count, expected, missing, duplicated, pingsAnswered.Count, pingsRefused, pingsLost);
+    }
+
+    async Task<int> CountPingsNotStoredAsync()
+    {
+        try
+        {
+            await using var connection = new NpgsqlConnection(system.Database.ConnectionString);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand(
+                "select count(*) from unnest(@bodies) b where not exists (select 1 from telemetry.heartbeat_pings p where p.monitor_id = any(@ids) and p.body = b)",
+                connection);
+            command.Parameters.AddWithValue("bodies", pingsAnswered.ToArray());
+            command.Parameters.AddWithValue("ids", heartbeats.Select(h => h.Id).ToArray());
+            return Convert.ToInt32(await command.ExecuteScalarAsync());
+        }
+        catch (NpgsqlException)
+        {
+            return -1;
+        }
     }
 
     /// The newest stored result of any load monitor, to see checks flowing again after a fault.

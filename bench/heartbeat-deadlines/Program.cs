@@ -1,0 +1,198 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Sentinel.Testing;
+
+namespace Sentinel.HeartbeatDeadlines.Bench;
+
+/// From a heartbeat's missed deadline to its webhook, with HEARTBEATS heartbeats live at once. Every loop is bounded by
+/// count and by DEADLINE; everything runs on loopback.
+public static class HeartbeatDeadlinesBench
+{
+    const string ApiKey = "sk_bench_heartbeats_0123456789abcdefghijk";
+    static readonly string[] ServiceNames = ["Gateway", "Scheduler", "Checker", "TelemetryIngest", "AlertEvaluation", "Delivery"];
+
+    static int Setting(string name, int fallback) =>
+        int.Parse(Environment.GetEnvironmentVariable(name) ?? fallback.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+
+    public static async Task<int> Main()
+    {
+        var count = Setting("HEARTBEATS", 10_000);
+        var lateCount = Math.Min(count, Setting("LATE", 500));
+        var period = TimeSpan.FromSeconds(Setting("PERIOD", 30));
+        var grace = TimeSpan.FromSeconds(Setting("GRACE", 5));
+        var createConcurrency = Setting("CREATE_CONCURRENCY", 32);
+        var limit = TimeSpan.FromSeconds(Setting("DEADLINE", 900));
+        var run = Stopwatch.StartNew();
+        Console.WriteLine($"heartbeats={count} late={lateCount} period={period.TotalSeconds}s grace={grace.TotalSeconds}s; load: {File.ReadAllText("/proc/loadavg").Trim()}");
+
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var database = await TestDatabase.CreateAsync("bench_heartbeats");
+        await using var virtualHost = await TestVirtualHost.CreateAsync("bench-heartbeats");
+        var ports = ServiceNames.ToDictionary(s => s, _ => FreePort());
+        var environment = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Postgres"] = database.ConnectionString,
+            ["RabbitMq__VirtualHost"] = virtualHost.Name,
+            ["Gateway__BootstrapApiKey"] = ApiKey,
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["Heartbeats__MinSeconds"] = "1",
+            // One channel serves every late monitor: its alerts must not be rate limited away.
+            ["Alerting__RateLimits__ChannelMaxAlerts"] = "1000000",
+            ["Alerting__RateLimits__MonitorMaxAlerts"] = "1000000",
+        };
+        foreach (var (name, port) in ports)
+            environment[$"Services__{name}"] = $"http://127.0.0.1:{port}";
+
+        var logs = Path.Combine(Path.GetTempPath(), $"bench-heartbeats-{DateTime.UtcNow:HHmmss}");
+        Directory.CreateDirectory(logs);
+        var services = new List<ServiceProcess>();
+        try
+        {
+            foreach (var name in ServiceNames.Where(n => n != "Checker"))
+                await ServiceProcess.MigrateAsync(name, environment);
+            services.AddRange(ServiceNames.Select(n => new ServiceProcess(n, ports[n], environment, Path.Combine(logs, $"{n}.log"))));
+            await Task.WhenAll(services.Select(s => s.StartAsync()));
+            Console.WriteLine($"services started; logs in {logs}");
+
+            using var api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ports["Gateway"]}/api/v1/"), Timeout = TimeSpan.FromSeconds(60) };
+            api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
+            var channel = await PostAsync(api, "channels", new { name = "late hook", type = "webhook", settings = new { url = receiver.Url } });
+            var channelId = channel.GetProperty("id").GetGuid();
+
+            var created = Stopwatch.StartNew();
+            var monitors = new (Guid Id, string PingUrl)[count];
+            var next = -1;
+            await Task.WhenAll(Enumerable.Range(0, createConcurrency).Select(async _ =>
+            {
+                int i;
+                while ((i = Interlocked.Increment(ref next)) < count && run.Elapsed < limit)
+                {
+                    var monitor = await PostAsync(api, "monitors", new
+                    {
+                        name = $"job-{i}", type = "heartbeat", periodSeconds = (int)period.TotalSeconds, graceSeconds = (int)grace.TotalSeconds,
+                        failureThreshold = 1, channelIds = i < lateCount ? new[] { channelId } : Array.Empty<Guid>(),
+                    });
+                    monitors[i] = (monitor.GetProperty("id").GetGuid(), monitor.GetProperty("pingUrl").GetString()!);
+                }
+            }));
+            Console.WriteLine($"created {count} heartbeats in {created.Elapsed.TotalSeconds:0.0} s");
+            // The Scheduler must know every heartbeat before the first ping, or that ping sets no deadline.
+            while (await database.CountAsync("select count(*) from scheduler.heartbeats") < count && run.Elapsed < limit)
+                await Task.Delay(500);
+
+            using var pinger = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+            var lastPing = new ConcurrentDictionary<Guid, DateTimeOffset>();
+            async Task PingAsync(int i)
+            {
+                var sent = DateTimeOffset.UtcNow;
+                using var response = await pinger.GetAsync(monitors[i].PingUrl);
+                if (response.StatusCode != HttpStatusCode.OK)
+                    throw new InvalidOperationException($"ping {i}: {(int)response.StatusCode}");
+                lastPing[monitors[i].Id] = sent;
+            }
+
+            // Late monitors: one ping each, spread over 10 s so their deadlines spread too; punctual ones keep pinging.
+            using var stop = new CancellationTokenSource();
+            var punctual = Task.Run(async () =>
+            {
+                var rounds = 0;
+                while (!stop.IsCancellationRequested && run.Elapsed < limit && rounds++ < 1_000)
+                {
+                    var round = Stopwatch.StartNew();
+                    await Parallel.ForEachAsync(Enumerable.Range(lateCount, count - lateCount),
+                        new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, _) => await PingAsync(i));
+                    var rest = period / 2 - round.Elapsed;
+                    if (rest > TimeSpan.Zero)
+                        await Task.Delay(rest, stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+                }
+            });
+            for (var i = 0; i < lateCount; i++)
+            {
+                await PingAsync(i);
+                await Task.Delay(TimeSpan.FromSeconds(10) / lateCount);
+            }
+            var lateIds = monitors.Take(lateCount).Select(m => m.Id).ToHashSet();
+            Console.WriteLine($"late monitors pinged once; waiting for their {lateCount} down webhooks");
+
+            while (lateIds.Count(id => receiver.DownAt.ContainsKey(id)) < lateCount && run.Elapsed < limit)
+                await Task.Delay(500);
+            await stop.CancelAsync();
+            await punctual;
+
+            var latencies = lateIds.Where(receiver.DownAt.ContainsKey)
+                .Select(id => (receiver.DownAt[id] - (lastPing[id] + period + grace)).TotalSeconds)
+                .Order().ToArray();
+            var strays = receiver.DownAt.Keys.Count(id => !lateIds.Contains(id));
+            double P(double q) => latencies.Length == 0 ? double.NaN : latencies[Math.Min(latencies.Length - 1, (int)Math.Ceiling(q * latencies.Length) - 1)];
+            Console.WriteLine($"RESULT heartbeats={count} late={lateCount} downs received={latencies.Length} (of {lateCount}), " +
+                $"downs for punctual monitors={strays}, duplicates={receiver.Duplicates}");
+            Console.WriteLine($"RESULT deadline → webhook: min {latencies.FirstOrDefault():0.000} s, p50 {P(0.5):0.000} s, " +
+                $"p99 {P(0.99):0.000} s, max {latencies.LastOrDefault():0.000} s; load: {File.ReadAllText("/proc/loadavg").Trim()}");
+            return latencies.Length == lateCount && strays == 0 ? 0 : 1;
+        }
+        finally
+        {
+            await Task.WhenAll(services.Select(s => s.StopAsync()));
+        }
+    }
+
+    static async Task<JsonElement> PostAsync(HttpClient api, string path, object body)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            using var response = await api.PostAsJsonAsync(path, body);
+            var text = await response.Content.ReadAsStringAsync();
+            if (response.IsSuccessStatusCode)
+                return JsonSerializer.Deserialize<JsonElement>(text);
+            if (attempt == 5)
+                throw new InvalidOperationException($"POST {path} failed: {(int)response.StatusCode} {text}");
+            await Task.Delay(1000);
+        }
+    }
+
+    static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// Notes when the first 'down' of each monitor arrived; counts any second one.
+sealed class WebhookReceiver(WebApplication host) : IAsyncDisposable
+{
+    readonly WebApplication app = host;
+    public ConcurrentDictionary<Guid, DateTimeOffset> DownAt { get; } = new();
+    int duplicates;
+    public int Duplicates => duplicates;
+    public string Url { get; private set; } = "";
+
+    public static async Task<WebhookReceiver> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var receiver = new WebhookReceiver(builder.Build());
+        receiver.app.MapPost("/hook", async Task<IResult> (HttpRequest request) =>
+        {
+            var body = await JsonSerializer.DeserializeAsync<JsonElement>(request.Body);
+            if (body.GetProperty("event").GetString() == "down" && !receiver.DownAt.TryAdd(body.GetProperty("monitor").GetProperty("id").GetGuid(), DateTimeOffset.UtcNow))
+                Interlocked.Increment(ref receiver.duplicates);
+            return Results.Ok();
+        });
+        await receiver.app.StartAsync();
+        receiver.Url = receiver.app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single() + "/hook";
+        return receiver;
+    }
+
+    public async ValueTask DisposeAsync() => await app.DisposeAsync();
+}

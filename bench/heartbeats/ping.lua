@@ -1,0 +1,49 @@
+-- wrk script: GET /ping/{token} over MONITORS tokens named hbbench000000000000000..N-1 (random order), counting
+-- answers by status so the run can compare "answered 200" with what reached RabbitMQ.
+local monitors = tonumber(os.getenv("MONITORS") or "10000")
+local threads = {}
+
+function setup(thread)
+  thread:set("id", #threads + 1)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  ok, unavailable, limited, other = 0, 0, 0, 0
+  math.randomseed(os.time() + id * 7919)
+end
+
+-- WALK=1 (the warm-up) visits every token in turn, so the measured run starts with a warm token cache.
+local walk = os.getenv("WALK") == "1"
+local step = 0
+local stride = tonumber(os.getenv("THREADS") or "2")
+
+function request()
+  local index
+  if walk then
+    index = (step * stride + (id or 1) - 1) % monitors
+    step = step + 1
+  else
+    index = math.random(0, monitors - 1)
+  end
+  return wrk.format("GET", string.format("/ping/hbbench%015d", index))
+end
+
+function response(status, headers, body)
+  if status == 200 then ok = ok + 1
+  elseif status == 503 then unavailable = unavailable + 1
+  elseif status == 429 then limited = limited + 1
+  else other = other + 1 end
+end
+
+function done(summary, latency, requests)
+  local total = { ok = 0, unavailable = 0, limited = 0, other = 0 }
+  for _, thread in ipairs(threads) do
+    for key, _ in pairs(total) do total[key] = total[key] + (thread:get(key) or 0) end
+  end
+  local seconds = summary.duration / 1e6
+  io.write(string.format("RESULT requests=%d seconds=%.2f rps=%.0f p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f max_ms=%.2f ok=%d unavailable=%d limited=%d other=%d socket_errors=%d\n",
+    summary.requests, seconds, summary.requests / seconds, latency:percentile(50) / 1000, latency:percentile(90) / 1000,
+    latency:percentile(99) / 1000, latency.max / 1000, total.ok, total.unavailable, total.limited, total.other,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+end

@@ -1,0 +1,62 @@
+using MassTransit;
+using Microsoft.Extensions.Options;
+using Sentinel.Contracts;
+
+namespace Sentinel.AlertEvaluation.State;
+
+/// Results as the Checker publishes them: many to a MonitorCheckedBatch message. Messages are themselves taken in
+/// batches (up to `Alerting:ResultBatchMessages`, 10) so that when a backlog builds, one transaction evaluates thousands
+/// of results; when there is none, a message is evaluated at most 50 ms after it arrives. ResultEvaluation orders each
+/// monitor's results by due time across every message of the batch, and one batch at a time per replica keeps a
+/// monitor's batches in queue order (replicas are kept apart by the row locks), as for single MonitorChecked.
+public sealed class MonitorCheckedBatchConsumer(ResultEvaluation evaluation, TimeProvider clock, ILogger<MonitorCheckedBatchConsumer> log)
+    : IConsumer<Batch<MonitorCheckedBatch>>
+{
+    public async Task Consume(ConsumeContext<Batch<MonitorCheckedBatch>> context)
+    {
+        var results = new List<MonitorChecked>();
+        foreach (var message in context.Message)
+            results.AddRange(message.Message.Results);
+        if (results.Count == 0)
+            return;
+        var started = clock.GetTimestamp();
+        await evaluation.ApplyAsync(results, replayingParked: false, context.CancellationToken);
+        log.LogDebug("Evaluated {Results} results of {Messages} messages in {ElapsedMs:0.0} ms",
+            results.Count, context.Message.Length, clock.GetElapsedTime(started).TotalMilliseconds);
+    }
+}
+
+public sealed class MonitorCheckedBatchConsumerDefinition : ConsumerDefinition<MonitorCheckedBatchConsumer>
+{
+    protected override void ConfigureConsumer(
+        IReceiveEndpointConfigurator endpoint, IConsumerConfigurator<MonitorCheckedBatchConsumer> consumer, IRegistrationContext context)
+    {
+        var messages = Math.Clamp(context.GetRequiredService<IOptions<ResultBatchOptions>>().Value.ResultBatchMessages, 1, 100);
+        // Each message may hold hundreds of results: prefetch a few batches only, which bounds memory.
+        endpoint.PrefetchCount = messages * 4;
+        consumer.Options<BatchOptions>(o => o
+            .SetMessageLimit(messages)
+            .SetTimeLimit(TimeSpan.FromMilliseconds(50))
+            .SetConcurrencyLimit(1));
+    }
+}
+
+/// Tuning of the result consumers (section `Alerting`).
+public sealed class ResultBatchOptions
+{
+    /// MonitorCheckedBatch messages evaluated together in one transaction, at most.
+    public int ResultBatchMessages { get; set; } = 10;
+}
+
+public static class ResultConsumers
+{
+    /// Check results in both shapes: MonitorCheckedBatch (what the Checker publishes) and single MonitorChecked (older
+    /// publishers and tools), each on its own queue, both through ResultEvaluation.
+    public static IBusRegistrationConfigurator AddResultConsumers(this IBusRegistrationConfigurator x)
+    {
+        x.AddOptions<ResultBatchOptions>().BindConfiguration("Alerting");
+        x.AddConsumer<MonitorCheckedConsumer>(typeof(MonitorCheckedConsumerDefinition));
+        x.AddConsumer<MonitorCheckedBatchConsumer>(typeof(MonitorCheckedBatchConsumerDefinition));
+        return x;
+    }
+}

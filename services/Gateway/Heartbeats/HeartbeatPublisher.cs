@@ -1,0 +1,116 @@
+using System.Threading.Channels;
+using MassTransit;
+using Prometheus;
+using Sentinel.Contracts;
+
+namespace Sentinel.Gateway.Heartbeats;
+
+/// Hands pings to RabbitMQ in batches: each request waits in a bounded buffer, a batch of up to
+/// `Heartbeats:BatchSize` (500) pings or whatever arrived within `Heartbeats:BatchMilliseconds` (5) is published as
+/// one HeartbeatsReceived, up to `Heartbeats:PublishesInFlight` (4) at a time, and a request learns the outcome only
+/// after the broker confirmed the batch (publisher confirms, mandatory routing). So "200 OK" always means "in a
+/// queue"; a refused, unroutable or timed-out (`Heartbeats:PublishTimeoutSeconds`, 5) publish, or a full buffer
+/// (`Heartbeats:BufferCapacity`, 50,000), answers false and the caller says 503. Not the catalog outbox: a
+/// database write per ping is exactly what the batching avoids. Stopping flushes what is buffered.
+public sealed class HeartbeatPublisher(IBus bus, IConfiguration configuration, TimeProvider clock, ILogger<HeartbeatPublisher> log)
+    : BackgroundService
+{
+    static readonly Counter Received = Metrics.CreateCounter(
+        "sentinel_heartbeat_pings_total", "Pings the ping endpoints accepted for publishing, by kind.", "kind");
+    static readonly Counter Batches = Metrics.CreateCounter(
+        "sentinel_heartbeat_batches_published_total", "HeartbeatsReceived batches the broker confirmed.");
+    static readonly Counter Failures = Metrics.CreateCounter(
+        "sentinel_heartbeat_publish_failures_total", "HeartbeatsReceived batches the broker refused or did not confirm in time.");
+
+    sealed record Pending(HeartbeatPing Ping, TaskCompletionSource<bool> Done);
+
+    readonly int maxBatch = Math.Max(1, configuration.GetValue("Heartbeats:BatchSize", 500));
+    readonly TimeSpan linger = TimeSpan.FromMilliseconds(configuration.GetValue("Heartbeats:BatchMilliseconds", 5.0));
+    readonly TimeSpan publishTimeout = TimeSpan.FromSeconds(configuration.GetValue("Heartbeats:PublishTimeoutSeconds", 5.0));
+    readonly int maxInFlight = Math.Max(1, configuration.GetValue("Heartbeats:PublishesInFlight", 4));
+    readonly SemaphoreSlim inFlight = new(Math.Max(1, configuration.GetValue("Heartbeats:PublishesInFlight", 4)));
+    readonly Channel<Pending> buffer = Channel.CreateBounded<Pending>(
+        new BoundedChannelOptions(Math.Max(1, configuration.GetValue("Heartbeats:BufferCapacity", 50_000)))
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait, // TryWrite fails when full: the caller answers 503 at once
+        });
+
+    /// True once the broker confirmed the batch holding this ping; false when it could not be handed over.
+    public Task<bool> SubmitAsync(HeartbeatPing ping)
+    {
+        var pending = new Pending(ping, new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!buffer.Writer.TryWrite(pending))
+            return Task.FromResult(false);
+        Received.WithLabels(ping.Kind).Inc();
+        return pending.Done.Task;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var reader = buffer.Reader;
+        // Not stoppingToken: at shutdown the writer is completed and this loop drains what is left, then ends.
+        while (await reader.WaitToReadAsync(CancellationToken.None))
+        {
+            var batch = new List<Pending>(maxBatch);
+            Drain(reader, batch);
+            if (batch.Count < maxBatch && linger > TimeSpan.Zero)
+            {
+                await Task.Delay(linger, clock, CancellationToken.None);
+                Drain(reader, batch);
+            }
+            await inFlight.WaitAsync(CancellationToken.None);
+            _ = PublishAsync(batch);
+        }
+        for (var i = 0; i < maxInFlight; i++)
+            await inFlight.WaitAsync(CancellationToken.None); // every publish in flight has finished
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        buffer.Writer.TryComplete(); // new pings are refused (503) from now on; buffered ones are still published
+        await base.StopAsync(cancellationToken);
+    }
+
+    void Drain(ChannelReader<Pending> reader, List<Pending> batch)
+    {
+        while (batch.Count < maxBatch && reader.TryRead(out var pending))
+            batch.Add(pending);
+    }
+
+    async Task PublishAsync(List<Pending> batch)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(publishTimeout, clock);
+            var message = new HeartbeatsReceived(Guid.CreateVersion7(clock.GetUtcNow()), batch.Select(p => p.Ping).ToList());
+            // Mandatory: a batch no queue is bound to would be confirmed and dropped; returned, it fails instead.
+            await bus.Publish(message, context =>
+            {
+                if (context.TryGetPayload<RabbitMqSendContext>(out var rabbit))
+                    rabbit.Mandatory = true;
+            }, timeout.Token);
+            Batches.Inc();
+            foreach (var pending in batch)
+                pending.Done.TrySetResult(true);
+        }
+        catch (Exception exception)
+        {
+            // The requests answer 503 and the jobs retry: nothing was acknowledged, so nothing is lost.
+            Failures.Inc();
+            log.LogWarning(exception, "A batch of {Count} heartbeat pings was not confirmed by RabbitMQ", batch.Count);
+            foreach (var pending in batch)
+                pending.Done.TrySetResult(false);
+        }
+        finally
+        {
+            inFlight.Release();
+        }
+    }
+
+    public override void Dispose()
+    {
+        inFlight.Dispose();
+        base.Dispose();
+    }
+}

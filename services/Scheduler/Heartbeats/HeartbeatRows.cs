@@ -1,0 +1,83 @@
+using Microsoft.EntityFrameworkCore;
+using Sentinel.Contracts;
+using Sentinel.Scheduler.Schedules;
+
+namespace Sentinel.Scheduler.Heartbeats;
+
+static class HeartbeatRows
+{
+    /// Locked rows by monitor id, taken in id order so two batches sharing monitors never deadlock.
+    public static async Task<Dictionary<Guid, Heartbeat>> LockAsync(this DbSet<Heartbeat> heartbeats, Guid[] monitorIds, CancellationToken ct)
+    {
+        var rows = await heartbeats
+            .FromSql($"select * from scheduler.heartbeats where monitor_id = any({monitorIds}) order by monitor_id for update")
+            .ToListAsync(ct);
+        return rows.ToDictionary(h => h.MonitorId);
+    }
+
+    /// The same rows, untracked, for a batch of pings: they are written back by SavePingsAsync in one statement.
+    public static async Task<Dictionary<Guid, Heartbeat>> LockForPingsAsync(this DbSet<Heartbeat> heartbeats, Guid[] monitorIds, CancellationToken ct)
+    {
+        var rows = await heartbeats
+            .FromSql($"select * from scheduler.heartbeats where monitor_id = any({monitorIds}) order by monitor_id for update")
+            .AsNoTracking()
+            .ToListAsync(ct);
+        return rows.ToDictionary(h => h.MonitorId);
+    }
+
+    /// Writes back what pings change, for the whole batch in one UPDATE (not one per heartbeat: pings arrive by
+    /// the thousand per second).
+    public static async Task SavePingsAsync(this SchedulerDb db, IReadOnlyCollection<Heartbeat> changed, CancellationToken ct)
+    {
+        var monitorIds = changed.Select(h => h.MonitorId).ToArray();
+        var states = changed.Select(h => h.State).ToArray();
+        var lastPingAts = changed.Select(h => h.LastPingAt).ToArray();
+        var lastPingIds = changed.Select(h => h.LastPingId).ToArray();
+        var lastPingKinds = changed.Select(h => h.LastPingKind).ToArray();
+        var lastSuccessAts = changed.Select(h => h.LastSuccessAt).ToArray();
+        var expectedAts = changed.Select(h => h.ExpectedAt).ToArray();
+        var openRuns = changed.Select(h => Heartbeat.SerializeRuns(h.OpenRuns)).ToArray();
+        var deadlines = changed.Select(h => h.NextDeadlineAt).ToArray();
+        var reasons = changed.Select(h => h.DeadlineReason).ToArray();
+        var updatedAts = changed.Select(h => h.UpdatedAt).ToArray();
+        await db.Database.ExecuteSqlAsync($"""
+            update scheduler.heartbeats as h
+            set state = v.state, last_ping_at = v.last_ping_at, last_ping_id = v.last_ping_id,
+                last_ping_kind = v.last_ping_kind, last_success_at = v.last_success_at, expected_at = v.expected_at,
+                open_runs = v.open_runs::jsonb, next_deadline_at = v.next_deadline_at,
+                deadline_reason = v.deadline_reason, updated_at = v.updated_at
+            from unnest({monitorIds}, {states}, {lastPingAts}, {lastPingIds}, {lastPingKinds}, {lastSuccessAts},
+                        {expectedAts}, {openRuns}, {deadlines}, {reasons}, {updatedAts})
+                as v(monitor_id, state, last_ping_at, last_ping_id, last_ping_kind, last_success_at, expected_at,
+                     open_runs, next_deadline_at, deadline_reason, updated_at)
+            where h.monitor_id = v.monitor_id
+            """, ct);
+    }
+
+    /// Follows a monitor upsert the Schedules consumer has accepted (newer, not deleted; its schedule row is locked):
+    /// a heartbeat monitor gets or updates its row, any other type (a type change included) loses it.
+    public static async Task ApplyAsync(this SchedulerDb db, MonitorUpserted monitor, DateTimeOffset now, CancellationToken ct)
+    {
+        var heartbeat = (await db.Heartbeats.LockAsync([monitor.MonitorId], ct)).GetValueOrDefault(monitor.MonitorId);
+        if (monitor.Type == Schedule.PassiveType && monitor.Check?.Heartbeat is { } spec)
+        {
+            if (heartbeat is null)
+            {
+                var created = Heartbeat.Create(monitor, spec, now);
+                foreach (var ping in await db.TakeAsync(monitor.MonitorId, monitor.TenantId, ct))
+                    created.Apply(ping, now);
+                db.Heartbeats.Add(created);
+            }
+            else
+                heartbeat.Apply(monitor, spec, now);
+        }
+        else if (heartbeat is not null)
+            db.Heartbeats.Remove(heartbeat);
+    }
+
+    public static async Task RemoveAsync(this SchedulerDb db, Guid monitorId, CancellationToken ct)
+    {
+        if ((await db.Heartbeats.LockAsync([monitorId], ct)).GetValueOrDefault(monitorId) is { } heartbeat)
+            db.Heartbeats.Remove(heartbeat);
+    }
+}

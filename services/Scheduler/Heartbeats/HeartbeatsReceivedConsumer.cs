@@ -1,0 +1,36 @@
+using MassTransit;
+using Sentinel.Contracts;
+
+namespace Sentinel.Scheduler.Heartbeats;
+
+/// Moves the deadlines of the heartbeats a batch of pings is about, in one transaction per batch. Pings of monitors
+/// not upserted yet are parked (EarlyPings) until they are; pings of deleted or other monitors are ignored; a
+/// redelivered batch finds every ping already applied.
+public sealed class HeartbeatsReceivedConsumer(SchedulerDb db, TimeProvider clock) : IConsumer<HeartbeatsReceived>
+{
+    public async Task Consume(ConsumeContext<HeartbeatsReceived> context)
+    {
+        var pings = context.Message.Pings
+            .Where(p => p.Kind != HeartbeatPingKinds.Log)
+            .OrderBy(p => p.ReceivedAt).ThenBy(p => p.PingId)
+            .ToList();
+        if (pings.Count == 0)
+            return;
+
+        var now = clock.GetUtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync(context.CancellationToken);
+        var heartbeats = await db.Heartbeats.LockForPingsAsync(
+            pings.Select(p => p.MonitorId).Distinct().Order().ToArray(), context.CancellationToken);
+        var changed = new HashSet<Heartbeat>(ReferenceEqualityComparer.Instance);
+        foreach (var ping in pings)
+        {
+            if (heartbeats.TryGetValue(ping.MonitorId, out var heartbeat) && heartbeat.TenantId == ping.TenantId
+                && heartbeat.Apply(ping, now))
+                changed.Add(heartbeat);
+        }
+        await db.ParkUnknownAsync(pings.Where(p => !heartbeats.ContainsKey(p.MonitorId)).ToList(), now, context.CancellationToken);
+        if (changed.Count > 0)
+            await db.SavePingsAsync(changed, context.CancellationToken);
+        await tx.CommitAsync(context.CancellationToken);
+    }
+}

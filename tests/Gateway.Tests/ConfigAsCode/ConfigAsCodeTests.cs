@@ -1,0 +1,308 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.RegularExpressions;
+using Sentinel.Gateway.ApiKeys;
+using Sentinel.Gateway.Tenants;
+using static Sentinel.Gateway.Tests.GatewayFixture;
+
+namespace Sentinel.Gateway.Tests.ConfigAsCode;
+
+/// Export and import of a tenant's whole configuration, each test in tenants of its own.
+public sealed partial class ConfigAsCodeTests
+{
+    const string BearerToken = "tok-very-secret-1";
+    const string BasicPassword = "pw-very-secret-2";
+    const string SlackUrl = "https://hooks.slack.test/services/T0/B0/very-secret-3";
+    const string HeaderValue = "Bearer very-secret-4";
+
+    /// A tenant with one object of every kind, references between them, and secrets.
+    static async Task<HttpClient> SeededTenantAsync()
+    {
+        var api = await NewTenantAsync();
+        var hook = await CreateAsync(api, "channels", $$"""
+            { "name": "ops-webhook", "type": "webhook",
+              "settings": { "url": "https://hooks.test/ops", "headers": { "Authorization": "{{HeaderValue}}" } } }
+            """);
+        var slack = await CreateAsync(api, "channels", $$"""
+            { "name": "slack", "type": "slack", "settings": { "webhookUrl": "{{SlackUrl}}", "channel": "#ops" } }
+            """);
+        var policy = await CreateAsync(api, "escalation-policies", $$"""
+            { "name": "business-hours", "levels": [
+                { "afterConsecutiveFailures": 2, "channelIds": ["{{hook}}"] },
+                { "afterMinutes": 15, "channelIds": ["{{hook}}", "{{slack}}"] } ] }
+            """);
+        var web = await CreateAsync(api, "monitors", $$"""
+            { "name": "web", "type": "http", "url": "https://web.test/health", "intervalSeconds": 30, "timeoutSeconds": 5,
+              "headers": { "Accept": "application/json" }, "expectedStatus": ["200", "3xx"], "tags": ["prod", "web"],
+              "conditions": ["[STATUS] == 200", "[BODY].status == \"UP\""], "bearerToken": "{{BearerToken}}",
+              "channelIds": ["{{hook}}"], "escalationPolicyId": "{{policy}}", "failureThreshold": 3,
+              "customMessage": "web is in trouble" }
+            """);
+        var db = await CreateAsync(api, "monitors", $$"""
+            { "name": "db", "type": "tcp", "host": "db.test", "port": 5432, "parentMonitorId": "{{web}}", "tags": ["prod"] }
+            """);
+        await CreateAsync(api, "monitors", $$"""
+            { "name": "admin", "type": "http", "url": "https://admin.test", "basicAuth": { "username": "ops", "password": "{{BasicPassword}}" } }
+            """);
+        Assert.That((await api.PostAsync($"/api/v1/monitors/{db}/pause", null)).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        await CreateAsync(api, "alert-rules", $$"""
+            { "name": "db-flaps", "monitorIds": ["{{db}}"], "tags": ["prod"], "consecutiveFailures": 5, "channelIds": ["{{slack}}"] }
+            """);
+        await CreateAsync(api, "maintenance-windows", $$"""
+            { "name": "nightly", "tags": ["prod"], "cron": "0 3 * * *", "durationSeconds": 1800, "timeZone": "Europe/Berlin" }
+            """);
+        await CreateAsync(api, "maintenance-windows", $$"""
+            { "name": "migration", "monitorIds": ["{{web}}"], "startsAt": "2030-05-01T22:00:00Z", "endsAt": "2030-05-02T02:00:00Z" }
+            """);
+        return api;
+    }
+
+    [Test]
+    public async Task Export_names_objects_by_name_and_leaves_every_secret_out()
+    {
+        using var api = await SeededTenantAsync();
+
+        var response = await api.GetAsync("/api/v1/export");
+        var yaml = await response.Content.ReadAsStringAsync();
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/yaml"));
+        foreach (var secret in new[] { BearerToken, BasicPassword, SlackUrl, HeaderValue, "very-secret" })
+            Assert.That(yaml, Does.Not.Contain(secret));
+        Assert.That(GuidPattern().IsMatch(yaml), Is.False, "ids must not appear: objects refer to each other by name\n" + yaml);
+        Assert.That(yaml, Does.Contain("${secret:web/bearerToken}").And.Contain("${secret:admin/basicAuth.password}")
+            .And.Contain("${secret:slack/webhookUrl}").And.Contain("${secret:ops-webhook/headers.Authorization}"));
+        Assert.That(yaml, Does.Contain("parentMonitor: web").And.Contain("escalationPolicy: business-hours"));
+    }
+
+    [Test]
+    public async Task Export_then_import_into_an_empty_tenant_reproduces_the_configuration_exactly()
+    {
+        using var source = await SeededTenantAsync();
+        var exported = await source.GetStringAsync("/api/v1/export");
+        using var target = await NewTenantAsync();
+
+        // Secrets are not exported: the operator fills them in (e.g. from a secret store) before importing elsewhere.
+        var withSecrets = ReferencePattern().Replace(exported, m => m.Groups["field"].Value switch
+        {
+            "webhookUrl" => $"\"{SlackUrl}\"",
+            "bearerToken" => $"\"{BearerToken}\"",
+            "basicAuth.password" => $"\"{BasicPassword}\"",
+            "headers.Authorization" => $"\"{HeaderValue}\"",
+            "secret" => "\"hmac-secret\"",
+            var other => throw new AssertionException($"unexpected secret field {other}"),
+        });
+        var report = await ImportAsync(target, withSecrets);
+
+        Assert.That(report.GetProperty("created").GetArrayLength(), Is.EqualTo(9), report.ToString());
+        Assert.That(report.GetProperty("updated").GetArrayLength() + report.GetProperty("unchanged").GetArrayLength(), Is.Zero);
+        Assert.That(await target.GetStringAsync("/api/v1/export"), Is.EqualTo(exported));
+    }
+
+    [Test]
+    public async Task Importing_a_tenants_own_export_changes_nothing_and_publishes_nothing()
+    {
+        using var api = await SeededTenantAsync();
+        var exported = await api.GetStringAsync("/api/v1/export");
+        var before = await Expect.CountsAsync();
+
+        var report = await ImportAsync(api, exported);
+
+        Assert.That(report.GetProperty("unchanged").GetArrayLength(), Is.EqualTo(9), report.ToString());
+        foreach (var list in new[] { "created", "updated", "deleted" })
+            Assert.That(report.GetProperty(list).GetArrayLength(), Is.Zero, report.ToString());
+        Assert.That(await Expect.CountsAsync(), Is.EqualTo(before), "no version bump, no outbox row");
+        Assert.That(await api.GetStringAsync("/api/v1/export"), Is.EqualTo(exported));
+    }
+
+    [Test]
+    public async Task A_dry_run_reports_what_would_change_and_changes_nothing()
+    {
+        using var api = await SeededTenantAsync();
+        var exported = await api.GetStringAsync("/api/v1/export");
+        var changed = exported.Replace("intervalSeconds: 30", "intervalSeconds: 45")
+            .Replace("monitors:\n", "monitors:\n- name: new-one\n  type: icmp\n  host: new.test\n");
+        Assert.That(changed, Does.Contain("intervalSeconds: 45").And.Contain("new-one"));
+        var before = await Expect.CountsAsync();
+
+        var dry = await ImportAsync(api, changed, "?dryRun=true");
+
+        Assert.That(dry.GetProperty("dryRun").GetBoolean(), Is.True);
+        Assert.That(Names(dry, "created"), Is.EqualTo(new[] { "monitors/new-one" }));
+        Assert.That(Names(dry, "updated"), Is.EqualTo(new[] { "monitors/web" }));
+        Assert.That(await Expect.CountsAsync(), Is.EqualTo(before));
+        Assert.That(await api.GetStringAsync("/api/v1/export"), Is.EqualTo(exported));
+
+        var real = await ImportAsync(api, changed);
+
+        Assert.That(Names(real, "updated"), Is.EqualTo(new[] { "monitors/web" }));
+        var web = await MonitorAsync(api, "web");
+        Assert.That(web.GetProperty("intervalSeconds").GetInt32(), Is.EqualTo(45));
+        Assert.That(await Expect.OutboxAsync("MonitorUpserted", "monitorId", web.GetProperty("id").GetGuid(), 2), Is.EqualTo(1));
+        // The token was a reference: the stored one is kept.
+        Assert.That(await Db.CountAsync(
+            $"select count(*) from gateway.monitors where id = '{web.GetProperty("id").GetGuid()}' and settings->>'bearerToken' = '{BearerToken}'"), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task An_invalid_file_changes_nothing_and_lists_every_error_by_path()
+    {
+        using var api = await SeededTenantAsync();
+        var before = await Expect.CountsAsync();
+        const string file = """
+            channels:
+            - name: pager
+              type: carrier-pigeon
+              settings: {}
+            escalationPolicies:
+            - name: p
+              levels:
+              - afterMinutes: 5
+                channels: [nobody]
+            monitors:
+            - name: fast
+              type: http
+              url: https://fast.test
+              intervalSeconds: 1
+            - name: odd
+              type: http
+              url: https://odd.test
+              colour: blue
+            - name: lonely
+              type: tcp
+              host: x.test
+              port: 1
+              channels: [ops-webhook, missing-channel]
+            - name: fast
+              type: icmp
+              host: y.test
+            flavour: vanilla
+            """;
+
+        var response = await api.PostAsync("/api/v1/import", Yaml(file));
+
+        var problem = await Expect.ValidationAsync(response,
+            "channels[0].type", "escalationPolicies[0].levels[0].channels", "monitors[0].intervalSeconds", "monitors[1].colour",
+            "monitors[2].channels", "monitors[3].name", "flavour");
+        Assert.That(problem.GetProperty("errors").GetProperty("monitors[2].channels")[0].GetString(), Does.Contain("missing-channel"));
+        Assert.That(await Expect.CountsAsync(), Is.EqualTo(before));
+    }
+
+    [Test]
+    public async Task A_syntax_error_is_rejected_with_line_and_column()
+    {
+        using var api = await NewTenantAsync();
+        var problem = await Expect.ValidationAsync(await api.PostAsync("/api/v1/import", Yaml("monitors:\n- name: a\n  url: [open\n")), "yaml");
+        Assert.That(problem.GetProperty("errors").GetProperty("yaml")[0].GetString(), Does.Match("^Line [0-9]+, column [0-9]+: "));
+    }
+
+    [Test]
+    public async Task Only_prune_deletes_what_the_file_does_not_name()
+    {
+        using var api = await SeededTenantAsync();
+        const string file = """
+            channels:
+            - name: slack
+              type: slack
+              settings: { webhookUrl: "${secret:slack/webhookUrl}", channel: "#ops" }
+            monitors:
+            - name: solo
+              type: icmp
+              host: solo.test
+              channels: [slack]
+            """;
+
+        var kept = await ImportAsync(api, file);
+        Assert.That(Names(kept, "created"), Is.EqualTo(new[] { "monitors/solo" }));
+        Assert.That(Names(kept, "unchanged"), Is.EqualTo(new[] { "channels/slack" }));
+        Assert.That(Names(kept, "deleted"), Is.Empty);
+
+        var pruned = await ImportAsync(api, file, "?prune=true");
+
+        Assert.That(Names(pruned, "deleted"), Is.EquivalentTo(new[]
+        {
+            "alertRules/db-flaps", "maintenanceWindows/migration", "maintenanceWindows/nightly", "monitors/admin", "monitors/db",
+            "monitors/web", "escalationPolicies/business-hours", "channels/ops-webhook",
+        }));
+        var export = await api.GetStringAsync("/api/v1/export");
+        Assert.That(export, Does.Contain("name: solo").And.Not.Contain("name: web"));
+    }
+
+    [Test]
+    public async Task A_changed_channel_needs_its_secret_values_because_Delivery_takes_settings_whole()
+    {
+        using var api = await SeededTenantAsync();
+        var exported = await api.GetStringAsync("/api/v1/export");
+        var before = await Expect.CountsAsync();
+
+        var response = await api.PostAsync("/api/v1/import", Yaml(exported.Replace("channel: '#ops'", "channel: '#alerts'").Replace("channel: \"#ops\"", "channel: \"#alerts\"")));
+
+        var problem = await Expect.ValidationAsync(response, "channels[1].settings.webhookUrl");
+        Assert.That(problem.ToString(), Does.Contain("give the secret"));
+        Assert.That(await Expect.CountsAsync(), Is.EqualTo(before));
+
+        // With the value given, the change goes through and the new settings reach Delivery.
+        var report = await ImportAsync(api, exported.Replace("channel: '#ops'", "channel: '#alerts'").Replace("channel: \"#ops\"", "channel: \"#alerts\"")
+            .Replace("${secret:slack/webhookUrl}", SlackUrl));
+        Assert.That(Names(report, "updated"), Is.EqualTo(new[] { "channels/slack" }));
+    }
+
+    [Test]
+    public async Task A_read_only_key_may_export_but_not_import()
+    {
+        using var reader = Client(ReadOnlySecret);
+        Assert.That((await reader.GetAsync("/api/v1/export")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        await Expect.ProblemAsync(await reader.PostAsync("/api/v1/import", Yaml("monitors: []")), HttpStatusCode.Forbidden);
+    }
+
+    // ---- helpers ----
+
+    static async Task<HttpClient> NewTenantAsync()
+    {
+        var tenantId = Guid.CreateVersion7();
+        var secret = ApiKeySecret.Generate();
+        await using (var db = NewCatalog())
+        {
+            db.Tenants.Add(new Tenant { Id = tenantId, Name = "config-" + tenantId.ToString("N")[..8], CreatedAt = DateTimeOffset.UtcNow });
+            db.ApiKeys.Add(new ApiKey
+            {
+                Id = Guid.CreateVersion7(), TenantId = tenantId, Name = "config", Prefix = ApiKeySecret.PrefixOf(secret),
+                KeyHash = ApiKeySecret.Hash(secret), Scope = ApiKeyScopes.ReadWrite, CreatedAt = DateTimeOffset.UtcNow,
+            });
+            await db.SaveChangesAsync();
+        }
+        return Client(secret);
+    }
+
+    static async Task<Guid> CreateAsync(HttpClient api, string kind, string json)
+    {
+        var response = await api.PostAsync($"/api/v1/{kind}", Expect.Json(json));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), text);
+        return JsonDocument.Parse(text).RootElement.GetProperty("id").GetGuid();
+    }
+
+    static StringContent Yaml(string text) => new(text, Encoding.UTF8, "application/yaml");
+
+    static async Task<JsonElement> ImportAsync(HttpClient api, string yaml, string query = "")
+    {
+        var response = await api.PostAsync("/api/v1/import" + query, Yaml(yaml));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), text + "\n---\n" + yaml);
+        return JsonDocument.Parse(text).RootElement;
+    }
+
+    static string[] Names(JsonElement report, string list) =>
+        report.GetProperty(list).EnumerateArray().Select(e => e.GetString()!).ToArray();
+
+    static async Task<JsonElement> MonitorAsync(HttpClient api, string name) =>
+        (await api.GetFromJsonAsync<JsonElement>("/api/v1/monitors?limit=500")).GetProperty("items").EnumerateArray()
+        .Single(m => m.GetProperty("name").GetString() == name);
+
+    [GeneratedRegex("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")]
+    private static partial Regex GuidPattern();
+
+    [GeneratedRegex("\"\\$\\{secret:(?<name>[^\"]+)/(?<field>[^/\"]+)\\}\"")]
+    private static partial Regex ReferencePattern();
+}
