@@ -10,13 +10,15 @@ using Sentinel.Gateway.Channels;
 using Sentinel.Gateway.EscalationPolicies;
 using Sentinel.Gateway.MaintenanceWindows;
 using Sentinel.Gateway.Monitors;
+using Sentinel.Gateway.StatusPages;
 using Monitor = Sentinel.Gateway.Monitors.Monitor;
 
 namespace Sentinel.Gateway.ConfigAsCode;
 
 /// The shape of the configuration file: each object as the REST API's request, except that objects name each other
 /// by name (channels, escalationPolicy, parentMonitor, monitors) instead of by id, and secrets stand as references
-/// `${secret:<object name>/<field>}` meaning "keep the value stored now".
+/// `${secret:<object name>/<field>}` meaning "keep the value stored now". Status pages have no name: their slug is
+/// their identity in the file.
 public static partial class ConfigDocument
 {
     public const string Channels = "channels";
@@ -24,9 +26,10 @@ public static partial class ConfigDocument
     public const string Monitors = "monitors";
     public const string AlertRules = "alertRules";
     public const string MaintenanceWindows = "maintenanceWindows";
+    public const string StatusPages = "statusPages";
 
     /// In the order they are applied: what is named must exist before what names it.
-    public static readonly string[] Sections = [Channels, EscalationPolicies, Monitors, AlertRules, MaintenanceWindows];
+    public static readonly string[] Sections = [Channels, EscalationPolicies, Monitors, AlertRules, MaintenanceWindows, StatusPages];
 
     /// The monitor fields that hold secrets (write-only in the REST API), as paths inside a monitor object.
     public static readonly string[] MonitorSecrets = ["bearerToken", "basicAuth.password"];
@@ -53,6 +56,8 @@ public static partial class ConfigDocument
     public static readonly HashSet<string> LevelFields = ["afterConsecutiveFailures", "afterMinutes", "channels"];
     public static readonly HashSet<string> RuleFields = ["name", "monitors", "tags", "consecutiveFailures", "channels", "maxAlertsPerHour"];
     public static readonly HashSet<string> WindowFields = ["name", "monitors", "tags", "startsAt", "endsAt", "cron", "durationSeconds", "timeZone"];
+    public static readonly HashSet<string> StatusPageFields = ["slug", "title", "description", "groups", "customDomain", "historyDays", "public"];
+    public static readonly HashSet<string> StatusPageGroupFields = ["name", "monitors"];
 
     public static string SecretReference(string objectName, string field) => $"${{secret:{objectName}/{field}}}";
 
@@ -161,6 +166,21 @@ public static partial class ConfigDocument
         ["cron"] = w.Cron,
         ["durationSeconds"] = w.DurationSeconds,
         ["timeZone"] = w.TimeZone,
+    })!;
+
+    public static JsonObject StatusPageNode(StatusPage p, Names names) => (JsonObject)Canon(new JsonObject
+    {
+        ["slug"] = p.Slug,
+        ["title"] = p.Title,
+        ["description"] = p.Description,
+        ["groups"] = new JsonArray(p.Groups.Select(g => (JsonNode?)new JsonObject
+        {
+            ["name"] = g.Name,
+            ["monitors"] = NameList(g.MonitorIds, names.Monitors),
+        }).ToArray()),
+        ["customDomain"] = p.CustomDomain,
+        ["historyDays"] = p.HistoryDays,
+        ["public"] = p.Public,
     })!;
 
     static JsonArray NameList(IEnumerable<Guid> ids, IReadOnlyDictionary<Guid, string> names) =>

@@ -5,7 +5,8 @@ using Sentinel.Gateway.Auth;
 
 namespace Sentinel.Gateway.ConfigAsCode;
 
-/// GET /api/v1/export: the tenant's configuration as YAML, objects sorted by name so the file diffs well.
+/// GET /api/v1/export: the tenant's configuration as YAML, objects sorted by name (status pages by slug) so the file
+/// diffs well.
 public static class ConfigExport
 {
     public const string YamlMediaType = "application/yaml";
@@ -13,7 +14,7 @@ public static class ConfigExport
     public static void MapExportConfig(this RouteGroupBuilder api) =>
         api.MapGet("/export", Handle)
             .WithSummary("Export the configuration as YAML")
-            .WithDescription("Monitors, channels (secrets as ${secret:...} references), escalation policies, alert rules and maintenance windows; objects name each other by name.")
+            .WithDescription("Monitors, channels (secrets as ${secret:...} references), escalation policies, alert rules, maintenance windows and status pages; objects name each other by name.")
             .Produces<string>(StatusCodes.Status200OK, YamlMediaType);
 
     static async Task<ContentHttpResult> Handle(CatalogDb db, TenantContext tenant, CancellationToken ct) =>
@@ -26,6 +27,7 @@ public static class ConfigExport
         var monitors = await db.Monitors.AsNoTracking().Where(m => m.TenantId == tenantId).ToListAsync(ct);
         var rules = await db.AlertRules.AsNoTracking().Where(r => r.TenantId == tenantId).ToListAsync(ct);
         var windows = await db.MaintenanceWindows.AsNoTracking().Where(w => w.TenantId == tenantId).ToListAsync(ct);
+        var pages = await db.StatusPages.AsNoTracking().Where(p => p.TenantId == tenantId).ToListAsync(ct);
         var names = new ConfigDocument.Names(
             channels.ToDictionary(c => c.Id, c => c.Name),
             policies.ToDictionary(p => p.Id, p => p.Name),
@@ -38,6 +40,7 @@ public static class ConfigExport
             [ConfigDocument.Monitors] = Section(monitors, m => m.Name, m => m.Id, m => ConfigDocument.MonitorNode(m, names, withSecrets: false)),
             [ConfigDocument.AlertRules] = Section(rules, r => r.Name, r => r.Id, r => ConfigDocument.RuleNode(r, names)),
             [ConfigDocument.MaintenanceWindows] = Section(windows, w => w.Name, w => w.Id, w => ConfigDocument.WindowNode(w, names)),
+            [ConfigDocument.StatusPages] = Section(pages, p => p.Slug, p => p.Id, p => ConfigDocument.StatusPageNode(p, names)),
         };
     }
 

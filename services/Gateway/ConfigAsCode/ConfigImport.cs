@@ -6,6 +6,7 @@ using Sentinel.Gateway.Channels;
 using Sentinel.Gateway.EscalationPolicies;
 using Sentinel.Gateway.MaintenanceWindows;
 using Sentinel.Gateway.Monitors;
+using Sentinel.Gateway.StatusPages;
 using Sentinel.ServiceDefaults.Outbox;
 using Monitor = Sentinel.Gateway.Monitors.Monitor;
 
@@ -15,10 +16,11 @@ public sealed record ImportReport(
     bool DryRun, IReadOnlyList<string> Created, IReadOnlyList<string> Updated, IReadOnlyList<string> Unchanged,
     IReadOnlyList<string> Deleted);
 
-/// Applies a configuration file to one tenant, by name: creates what is missing, updates what differs, leaves equal
-/// objects alone (no new version, no event) and, with prune, deletes what the file does not name. Each object goes
-/// through the same Parse as its REST endpoint. The caller owns the transaction: any error, and the caller rolls
-/// everything back. Changes are saved as they go so the database checks (parent cycles) see the whole new state.
+/// Applies a configuration file to one tenant, by name (status pages by slug): creates what is missing, updates what
+/// differs, leaves equal objects alone (no new version, no event) and, with prune, deletes what the file does not name.
+/// Each object goes through the same Parse as its REST endpoint. The caller owns the transaction: any error, and the
+/// caller rolls everything back. Changes are saved as they go so the database checks (parent cycles) see the whole new
+/// state.
 public sealed class ConfigImport(CatalogDb db, Guid tenantId, DateTimeOffset now, int minIntervalSeconds, bool prune)
 {
     readonly Dictionary<string, List<string>> errors = [];
@@ -32,6 +34,9 @@ public sealed class ConfigImport(CatalogDb db, Guid tenantId, DateTimeOffset now
 
     public Dictionary<string, string[]> Errors => errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
 
+    /// Slugs of the status pages created, updated or deleted: their cached public pages are stale once committed.
+    public List<string> ChangedStatusPages { get; } = [];
+
     public async Task<ImportReport?> RunAsync(JsonObject root, bool dryRun, CancellationToken ct)
     {
         foreach (var (key, _) in root)
@@ -44,12 +49,14 @@ public sealed class ConfigImport(CatalogDb db, Guid tenantId, DateTimeOffset now
         var monitors = await db.Monitors.Where(m => m.TenantId == tenantId).ToListAsync(ct);
         var rules = await db.AlertRules.Where(r => r.TenantId == tenantId).ToListAsync(ct);
         var windows = await db.MaintenanceWindows.Where(w => w.TenantId == tenantId).ToListAsync(ct);
+        var pages = await db.StatusPages.Where(p => p.TenantId == tenantId).ToListAsync(ct);
 
         var channelByName = Index(ConfigDocument.Channels, sections, channels, c => c.Name, c => c.Id, channelIds);
         var policyByName = Index(ConfigDocument.EscalationPolicies, sections, policies, p => p.Name, p => p.Id, policyIds);
         var monitorByName = Index(ConfigDocument.Monitors, sections, monitors, m => m.Name, m => m.Id, monitorIds);
         var ruleByName = Index(ConfigDocument.AlertRules, sections, rules, r => r.Name, r => r.Id, []);
         var windowByName = Index(ConfigDocument.MaintenanceWindows, sections, windows, w => w.Name, w => w.Id, []);
+        var pageBySlug = Index(ConfigDocument.StatusPages, sections, pages, p => p.Slug, p => p.Id, [], SlugKey);
         var names = new ConfigDocument.Names(Invert(channelIds, channels, c => c.Id, c => c.Name),
             Invert(policyIds, policies, p => p.Id, p => p.Name), Invert(monitorIds, monitors, m => m.Id, m => m.Name));
 
@@ -68,9 +75,12 @@ public sealed class ConfigImport(CatalogDb db, Guid tenantId, DateTimeOffset now
             ApplyRule(path, item, ruleByName, names);
         foreach (var (path, item) in sections[ConfigDocument.MaintenanceWindows].Where(i => !skipped.Contains(i.Path)))
             ApplyWindow(path, item, windowByName, names);
+        foreach (var (path, item) in sections[ConfigDocument.StatusPages].Where(i => !skipped.Contains(i.Path)))
+            await ApplyStatusPageAsync(path, item, pageBySlug, names, ct);
 
         if (prune)
         {
+            Prune(ConfigDocument.StatusPages, pages, sections, p => p.Slug, p => { db.StatusPages.Remove(p); ChangedStatusPages.Add(p.Slug); }, SlugKey);
             Prune(ConfigDocument.AlertRules, rules, sections, r => r.Name, r => { db.AlertRules.Remove(r); Publish(r.ToDeleted(now)); });
             Prune(ConfigDocument.MaintenanceWindows, windows, sections, w => w.Name, w => { db.MaintenanceWindows.Remove(w); Publish(w.ToDeleted(now)); });
             Prune(ConfigDocument.Monitors, monitors, sections, m => m.Name, m => { db.Monitors.Remove(m); Publish(m.ToDeleted(now)); });
@@ -391,6 +401,73 @@ public sealed class ConfigImport(CatalogDb db, Guid tenantId, DateTimeOffset now
         Publish((existing ?? candidate).ToUpserted(now));
     }
 
+    // ---- status pages ----
+
+    /// Matched by slug. Pages are Gateway-only configuration, so, as in their REST API, no catalog event is published.
+    async Task ApplyStatusPageAsync(string path, JsonObject item, Dictionary<string, object> bySlug, ConfigDocument.Names names, CancellationToken ct)
+    {
+        if (!Fields(path, item, ConfigDocument.StatusPageFields))
+            return;
+        var ok = true;
+        var request = item.DeepClone().AsObject();
+        if (item["groups"] is JsonArray groups)
+        {
+            var converted = new JsonArray();
+            for (var i = 0; i < groups.Count; i++)
+            {
+                var at = $"{path}.groups[{i}]";
+                if (groups[i] is not JsonObject group)
+                {
+                    Fail(at, "A group must be a mapping.");
+                    ok = false;
+                    continue;
+                }
+                ok &= Fields(at, group, ConfigDocument.StatusPageGroupFields);
+                converted.Add(new JsonObject
+                {
+                    ["name"] = group["name"]?.DeepClone(),
+                    ["monitorIds"] = Ids(group["monitors"], monitorIds, $"{at}.monitors", "monitor", ref ok),
+                });
+            }
+            request["groups"] = converted;
+        }
+        else if (item["groups"] is not null)
+        {
+            Fail($"{path}.groups", "Groups must be a list.");
+            ok = false;
+        }
+        if (!ok || Deserialize<StatusPageRequest>(path, request) is not { } r)
+            return;
+        var (spec, parseErrors) = StatusPageSpec.Parse(r);
+        if (spec is null)
+        {
+            Fail(path, parseErrors);
+            return;
+        }
+        // Slugs and domains are URLs on one shared host: another tenant's page holding one is an error of this file.
+        // This tenant's own pages collide only with each other, which the unique indexes catch on save.
+        if (await StatusPageEndpoints.TakenAsync(db.StatusPages.Where(p => p.TenantId != tenantId), spec, ct) is { Count: > 0 } taken)
+        {
+            Fail(path, taken);
+            return;
+        }
+
+        var existing = Existing<StatusPage>(bySlug, spec.Slug);
+        var candidate = new StatusPage { Id = existing?.Id ?? Guid.CreateVersion7(now), TenantId = tenantId, CreatedAt = existing?.CreatedAt ?? now };
+        candidate.Apply(spec, now);
+        if (existing is not null && JsonNode.DeepEquals(ConfigDocument.StatusPageNode(existing, names), ConfigDocument.StatusPageNode(candidate, names)))
+        {
+            unchanged.Add($"{ConfigDocument.StatusPages}/{spec.Slug}");
+            return;
+        }
+        if (existing is null)
+            db.StatusPages.Add(candidate);
+        else
+            existing.Apply(spec, now);
+        Report(existing is null, ConfigDocument.StatusPages, spec.Slug);
+        ChangedStatusPages.Add(spec.Slug);
+    }
+
     // ---- shared steps ----
 
     /// A constraint of the catalog (e.g. a heartbeat slug taken twice) is one more error of the file, not a 500.
@@ -403,7 +480,8 @@ public sealed class ConfigImport(CatalogDb db, Guid tenantId, DateTimeOffset now
         }
         catch (DbUpdateException ex) when (ex.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation } unique)
         {
-            Fail(ConfigDocument.Monitors, $"Two objects would share a unique value ({unique.ConstraintName}).");
+            Fail(unique.TableName == "status_pages" ? ConfigDocument.StatusPages : ConfigDocument.Monitors,
+                $"Two objects would share a unique value ({unique.ConstraintName}).");
             return false;
         }
     }
@@ -428,9 +506,9 @@ public sealed class ConfigImport(CatalogDb db, Guid tenantId, DateTimeOffset now
     }
 
     /// Existing objects by name (a name held by several is an error only if the file names it), and the ids the
-    /// file's names resolve to.
+    /// file's names resolve to. `key` is the field that identifies an entry of the section (its name, or a slug).
     Dictionary<string, object> Index<T>(string section, Dictionary<string, List<(string Path, JsonObject Item)>> sections, List<T> rows,
-        Func<T, string> name, Func<T, Guid> id, Dictionary<string, Guid> ids) where T : class
+        Func<T, string> name, Func<T, Guid> id, Dictionary<string, Guid> ids, string key = NameKey) where T : class
     {
         var byName = new Dictionary<string, object>(StringComparer.Ordinal);
         foreach (var group in rows.GroupBy(name, StringComparer.Ordinal))
@@ -438,11 +516,11 @@ public sealed class ConfigImport(CatalogDb db, Guid tenantId, DateTimeOffset now
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (path, item) in sections[section])
         {
-            if (NameOf(item) is not { } itemName)
+            if (KeyOf(item, key) is not { } itemName)
                 continue; // Parse reports the missing name
             if (seen.TryGetValue(itemName, out var first))
             {
-                Fail($"{path}.name", $"'{itemName}' is already the name of {first}; names are unique within a section.");
+                Fail($"{path}.{key}", $"'{itemName}' is already the {key} of {first}; {key}s are unique within a section.");
                 skipped.Add(path);
                 continue;
             }
@@ -479,9 +557,10 @@ public sealed class ConfigImport(CatalogDb db, Guid tenantId, DateTimeOffset now
         return names;
     }
 
-    void Prune<T>(string section, List<T> rows, Dictionary<string, List<(string Path, JsonObject Item)>> sections, Func<T, string> name, Action<T> delete)
+    void Prune<T>(string section, List<T> rows, Dictionary<string, List<(string Path, JsonObject Item)>> sections, Func<T, string> name, Action<T> delete,
+        string key = NameKey)
     {
-        var keep = sections[section].Select(s => NameOf(s.Item)).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var keep = sections[section].Select(s => KeyOf(s.Item, key)).OfType<string>().ToHashSet(StringComparer.Ordinal);
         foreach (var row in rows.Where(r => !keep.Contains(name(r))).OrderBy(name, StringComparer.Ordinal))
         {
             delete(row);
@@ -489,8 +568,12 @@ public sealed class ConfigImport(CatalogDb db, Guid tenantId, DateTimeOffset now
         }
     }
 
-    static string? NameOf(JsonObject item) =>
-        item["name"] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>().Trim() : null;
+    const string NameKey = "name", SlugKey = "slug";
+
+    static string? NameOf(JsonObject item) => KeyOf(item, NameKey);
+
+    static string? KeyOf(JsonObject item, string key) =>
+        item[key] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>().Trim() : null;
 
     bool Fields(string path, JsonObject item, HashSet<string> allowed)
     {

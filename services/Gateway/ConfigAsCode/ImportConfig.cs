@@ -4,12 +4,13 @@ using Microsoft.EntityFrameworkCore;
 using Sentinel.Gateway.Api;
 using Sentinel.Gateway.Auth;
 using Sentinel.Gateway.Monitors;
+using Sentinel.Gateway.StatusPages;
 
 namespace Sentinel.Gateway.ConfigAsCode;
 
 /// POST /api/v1/import: applies a configuration file in one transaction (objects and their catalog events commit
 /// together, or nothing does). `?dryRun=true` answers the same report and rolls back; `?prune=true` also deletes
-/// what the file does not name.
+/// what the file does not name. Status pages are matched by slug.
 public static class ImportConfig
 {
     const int MaxBytes = 1024 * 1024;
@@ -17,14 +18,14 @@ public static class ImportConfig
     public static void MapImportConfig(this RouteGroupBuilder api) =>
         api.MapPost("/import", Handle)
             .WithSummary("Import a configuration file (YAML)")
-            .WithDescription("Creates, updates or (with prune=true) deletes objects by name; dryRun=true reports without changing anything. An invalid file is rejected whole with every error.")
+            .WithDescription("Creates, updates or (with prune=true) deletes objects by name (status pages by slug); dryRun=true reports without changing anything. An invalid file is rejected whole with every error.")
             .Accepts<string>(ConfigExport.YamlMediaType, "text/yaml", "text/plain")
             .Produces<ImportReport>()
             .ProducesValidationProblem();
 
     static async Task<Results<Ok<ImportReport>, ValidationProblem>> Handle(
         HttpRequest request, CatalogDb db, TenantContext tenant, TimeProvider clock, IConfiguration configuration,
-        bool? dryRun, bool? prune, CancellationToken ct)
+        StatusPageCache cache, bool? dryRun, bool? prune, CancellationToken ct)
     {
         var text = await ReadAsync(request, ct);
         if (text is null)
@@ -46,7 +47,11 @@ public static class ImportConfig
         if (dryRun == true)
             await tx.RollbackAsync(ct);
         else
+        {
             await tx.CommitAsync(ct);
+            foreach (var slug in import.ChangedStatusPages)
+                cache.Forget(slug);
+        }
         return TypedResults.Ok(report);
     }
 

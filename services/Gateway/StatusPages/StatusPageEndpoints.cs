@@ -102,14 +102,21 @@ public static class StatusPageEndpoints
         return errors.Count > 0 ? (null, errors) : (spec, errors);
     }
 
+    static async Task<ProblemHttpResult?> TakenAsync(CatalogDb db, StatusPageSpec spec, Guid? self, CancellationToken ct) =>
+        await TakenAsync(db.StatusPages.Where(p => p.Id != self), spec, ct) is { Count: > 0 } taken
+            ? Problems.Conflict(taken.First().Value[0])
+            : null;
+
     /// Slugs and domains are global (they are URLs), so the check spans tenants; the message names only the value.
-    static async Task<ProblemHttpResult?> TakenAsync(CatalogDb db, StatusPageSpec spec, Guid? self, CancellationToken ct)
+    /// `others` are the pages the spec must not collide with: every other page here, other tenants' pages in an import.
+    public static async Task<Dictionary<string, string[]>> TakenAsync(IQueryable<StatusPage> others, StatusPageSpec spec, CancellationToken ct)
     {
-        if (await db.StatusPages.AnyAsync(p => p.Slug == spec.Slug && p.Id != self, ct))
-            return Problems.Conflict($"The slug '{spec.Slug}' is taken; choose another.");
-        if (spec.CustomDomain is { } domain && await db.StatusPages.AnyAsync(p => p.CustomDomain == domain && p.Id != self, ct))
-            return Problems.Conflict($"The domain '{domain}' already serves another status page.");
-        return null;
+        var taken = new Dictionary<string, string[]>();
+        if (await others.AnyAsync(p => p.Slug == spec.Slug, ct))
+            taken["slug"] = [$"The slug '{spec.Slug}' is taken; choose another."];
+        if (spec.CustomDomain is { } domain && await others.AnyAsync(p => p.CustomDomain == domain, ct))
+            taken["customDomain"] = [$"The domain '{domain}' already serves another status page."];
+        return taken;
     }
 
     /// Two concurrent creates with one slug both pass TakenAsync; the unique index decides and the loser gets a 409.

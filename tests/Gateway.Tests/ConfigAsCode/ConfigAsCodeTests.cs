@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using Sentinel.Gateway.ApiKeys;
 using Sentinel.Gateway.Tenants;
 using static Sentinel.Gateway.Tests.GatewayFixture;
+using static Sentinel.Gateway.Tests.StatusPages.StatusPageEndpointsTests;
 
 namespace Sentinel.Gateway.Tests.ConfigAsCode;
 
@@ -16,7 +17,8 @@ public sealed partial class ConfigAsCodeTests
     const string SlackUrl = "https://hooks.slack.test/services/T0/B0/very-secret-3";
     const string HeaderValue = "Bearer very-secret-4";
 
-    /// A tenant with one object of every kind, references between them, and secrets.
+    /// A tenant with one object of every kind, references between them, and secrets. Its status page's slug and domain
+    /// are unique per call: both are global across tenants.
     static async Task<HttpClient> SeededTenantAsync()
     {
         var api = await NewTenantAsync();
@@ -55,6 +57,11 @@ public sealed partial class ConfigAsCodeTests
         await CreateAsync(api, "maintenance-windows", $$"""
             { "name": "migration", "monitorIds": ["{{web}}"], "startsAt": "2030-05-01T22:00:00Z", "endsAt": "2030-05-02T02:00:00Z" }
             """);
+        await CreateAsync(api, "status-pages", $$"""
+            { "slug": "{{UniqueSlug("cfg")}}", "title": "Acme status", "description": "Public services: web & db\nupdated live",
+              "groups": [ { "name": "Front", "monitorIds": ["{{web}}"] }, { "name": "Back end", "monitorIds": ["{{db}}", "{{web}}"] } ],
+              "customDomain": "{{UniqueSlug("status")}}.example.test", "historyDays": 30, "public": false }
+            """);
         return api;
     }
 
@@ -74,6 +81,7 @@ public sealed partial class ConfigAsCodeTests
         Assert.That(yaml, Does.Contain("${secret:web/bearerToken}").And.Contain("${secret:admin/basicAuth.password}")
             .And.Contain("${secret:slack/webhookUrl}").And.Contain("${secret:ops-webhook/headers.Authorization}"));
         Assert.That(yaml, Does.Contain("parentMonitor: web").And.Contain("escalationPolicy: business-hours"));
+        Assert.That(yaml, Does.Contain("statusPages:").And.Contain("monitors: [db, web]").And.Contain("public: false"));
     }
 
     [Test]
@@ -82,6 +90,11 @@ public sealed partial class ConfigAsCodeTests
         using var source = await SeededTenantAsync();
         var exported = await source.GetStringAsync("/api/v1/export");
         using var target = await NewTenantAsync();
+        // A slug and a custom domain are global URLs, so the target could not take the source's page while it exists.
+        // Deleting it (rather than renaming the slug in the file) keeps the comparison exact: the very same file.
+        var page = await StatusPageAsync(source);
+        Assert.That((await source.DeleteAsync($"/api/v1/status-pages/{page.GetProperty("id").GetGuid()}")).StatusCode,
+            Is.EqualTo(HttpStatusCode.NoContent));
 
         // Secrets are not exported: the operator fills them in (e.g. from a secret store) before importing elsewhere.
         var withSecrets = ReferencePattern().Replace(exported, m => m.Groups["field"].Value switch
@@ -95,9 +108,14 @@ public sealed partial class ConfigAsCodeTests
         });
         var report = await ImportAsync(target, withSecrets);
 
-        Assert.That(report.GetProperty("created").GetArrayLength(), Is.EqualTo(9), report.ToString());
+        Assert.That(report.GetProperty("created").GetArrayLength(), Is.EqualTo(10), report.ToString());
+        Assert.That(Names(report, "created"), Does.Contain($"statusPages/{page.GetProperty("slug").GetString()}"));
         Assert.That(report.GetProperty("updated").GetArrayLength() + report.GetProperty("unchanged").GetArrayLength(), Is.Zero);
         Assert.That(await target.GetStringAsync("/api/v1/export"), Is.EqualTo(exported));
+        // The page names the target's own monitors (by their new ids).
+        var imported = await StatusPageAsync(target);
+        var web = await MonitorAsync(target, "web");
+        Assert.That(imported.GetProperty("groups")[0].GetProperty("monitorIds")[0].GetGuid(), Is.EqualTo(web.GetProperty("id").GetGuid()));
     }
 
     [Test]
@@ -109,10 +127,12 @@ public sealed partial class ConfigAsCodeTests
 
         var report = await ImportAsync(api, exported);
 
-        Assert.That(report.GetProperty("unchanged").GetArrayLength(), Is.EqualTo(9), report.ToString());
+        Assert.That(report.GetProperty("unchanged").GetArrayLength(), Is.EqualTo(10), report.ToString());
+        Assert.That(Names(report, "unchanged"), Does.Contain($"statusPages/{(await StatusPageAsync(api)).GetProperty("slug").GetString()}"));
         foreach (var list in new[] { "created", "updated", "deleted" })
             Assert.That(report.GetProperty(list).GetArrayLength(), Is.Zero, report.ToString());
         Assert.That(await Expect.CountsAsync(), Is.EqualTo(before), "no version bump, no outbox row");
+        Assert.That(await PageVersionsAsync(api), Is.EqualTo(1), "the status page keeps its version");
         Assert.That(await api.GetStringAsync("/api/v1/export"), Is.EqualTo(exported));
     }
 
@@ -201,6 +221,7 @@ public sealed partial class ConfigAsCodeTests
     public async Task Only_prune_deletes_what_the_file_does_not_name()
     {
         using var api = await SeededTenantAsync();
+        var slug = (await StatusPageAsync(api)).GetProperty("slug").GetString()!;
         const string file = """
             channels:
             - name: slack
@@ -223,10 +244,11 @@ public sealed partial class ConfigAsCodeTests
         Assert.That(Names(pruned, "deleted"), Is.EquivalentTo(new[]
         {
             "alertRules/db-flaps", "maintenanceWindows/migration", "maintenanceWindows/nightly", "monitors/admin", "monitors/db",
-            "monitors/web", "escalationPolicies/business-hours", "channels/ops-webhook",
+            "monitors/web", "escalationPolicies/business-hours", "channels/ops-webhook", $"statusPages/{slug}",
         }));
         var export = await api.GetStringAsync("/api/v1/export");
-        Assert.That(export, Does.Contain("name: solo").And.Not.Contain("name: web"));
+        Assert.That(export, Does.Contain("name: solo").And.Not.Contain("name: web").And.Not.Contain(slug));
+        Assert.That(await Db.CountAsync($"select count(*) from gateway.status_pages where slug = '{slug}'"), Is.Zero);
     }
 
     [Test]
@@ -246,6 +268,113 @@ public sealed partial class ConfigAsCodeTests
         var report = await ImportAsync(api, exported.Replace("channel: '#ops'", "channel: '#alerts'").Replace("channel: \"#ops\"", "channel: \"#alerts\"")
             .Replace("${secret:slack/webhookUrl}", SlackUrl));
         Assert.That(Names(report, "updated"), Is.EqualTo(new[] { "channels/slack" }));
+    }
+
+    [Test]
+    public async Task A_status_page_is_matched_by_slug_and_updated_in_place()
+    {
+        using var api = await SeededTenantAsync();
+        var page = await StatusPageAsync(api);
+        var exported = await api.GetStringAsync("/api/v1/export");
+        var changed = exported.Replace("title: Acme status", "title: Acme live status").Replace("historyDays: 30", "historyDays: 60");
+        Assert.That(changed, Does.Contain("Acme live status").And.Contain("historyDays: 60"));
+
+        var report = await ImportAsync(api, changed);
+
+        Assert.That(Names(report, "updated"), Is.EqualTo(new[] { $"statusPages/{page.GetProperty("slug").GetString()}" }));
+        Assert.That(Names(report, "created"), Is.Empty);
+        var after = await StatusPageAsync(api);
+        Assert.That(after.GetProperty("id").GetGuid(), Is.EqualTo(page.GetProperty("id").GetGuid()));
+        Assert.That((after.GetProperty("title").GetString(), after.GetProperty("historyDays").GetInt32()), Is.EqualTo(("Acme live status", 60)));
+        Assert.That(await api.GetStringAsync("/api/v1/export"), Is.EqualTo(changed));
+    }
+
+    [Test]
+    public async Task With_prune_a_custom_domain_may_move_from_a_deleted_page_to_a_new_one()
+    {
+        using var api = await SeededTenantAsync();
+        var old = await StatusPageAsync(api);
+        var domain = old.GetProperty("customDomain").GetString()!;
+        var slug = UniqueSlug("moved");
+        var file = $$"""
+            statusPages:
+            - slug: {{slug}}
+              title: Moved
+              customDomain: {{domain}}
+            """;
+
+        var report = await ImportAsync(api, file, "?prune=true");
+
+        Assert.That(Names(report, "created"), Is.EqualTo(new[] { $"statusPages/{slug}" }));
+        Assert.That(Names(report, "deleted"), Does.Contain($"statusPages/{old.GetProperty("slug").GetString()}"));
+        var now = await StatusPageAsync(api);
+        Assert.That((now.GetProperty("slug").GetString(), now.GetProperty("customDomain").GetString()), Is.EqualTo((slug, domain)));
+    }
+
+    [Test]
+    public async Task A_slug_or_domain_of_another_tenant_is_a_listed_error_and_nothing_changes()
+    {
+        using var owner = await SeededTenantAsync();
+        var theirs = await StatusPageAsync(owner);
+        var slug = theirs.GetProperty("slug").GetString()!;
+        var domain = theirs.GetProperty("customDomain").GetString()!;
+        using var api = await NewTenantAsync();
+        var before = (await Expect.CountsAsync(), await PagesAsync());
+        var file = $$"""
+            monitors:
+            - name: web
+              type: icmp
+              host: web.test
+            statusPages:
+            - slug: {{slug}}
+              title: Mine
+              groups:
+              - name: All
+                monitors: [web]
+            - slug: {{UniqueSlug("mine")}}
+              title: Also mine
+              customDomain: {{domain.ToUpperInvariant()}}
+            """;
+
+        var problem = await Expect.ValidationAsync(await api.PostAsync("/api/v1/import", Yaml(file)),
+            "statusPages[0].slug", "statusPages[1].customDomain");
+
+        var errors = problem.GetProperty("errors");
+        Assert.That(errors.GetProperty("statusPages[0].slug")[0].GetString(), Does.Contain($"slug '{slug}' is taken"));
+        Assert.That(errors.GetProperty("statusPages[1].customDomain")[0].GetString(), Does.Contain(domain));
+        Assert.That((await Expect.CountsAsync(), await PagesAsync()), Is.EqualTo(before));
+        Assert.That(await api.GetStringAsync("/api/v1/export"), Does.Not.Contain("web"));
+        Assert.That((await StatusPageAsync(owner)).GetProperty("title").GetString(), Is.EqualTo("Acme status"));
+    }
+
+    [Test]
+    public async Task A_status_page_naming_a_monitor_in_neither_the_file_nor_the_tenant_is_a_listed_error()
+    {
+        using var api = await SeededTenantAsync();
+        var before = (await Expect.CountsAsync(), await PagesAsync());
+        var file = $$"""
+            monitors:
+            - name: new-one
+              type: icmp
+              host: new.test
+            statusPages:
+            - slug: {{UniqueSlug("ghostly")}}
+              title: Ghostly
+              groups:
+              - name: Mixed
+                monitors: [web, new-one, ghost]
+            - slug: {{UniqueSlug("long")}}
+              title: Too long
+              historyDays: 365
+            """;
+
+        var problem = await Expect.ValidationAsync(await api.PostAsync("/api/v1/import", Yaml(file)),
+            "statusPages[0].groups[0].monitors", "statusPages[1].historyDays");
+
+        var errors = problem.GetProperty("errors");
+        Assert.That(errors.GetProperty("statusPages[0].groups[0].monitors").GetArrayLength(), Is.EqualTo(1), problem.ToString());
+        Assert.That(errors.GetProperty("statusPages[0].groups[0].monitors")[0].GetString(), Does.Contain("'ghost'"));
+        Assert.That((await Expect.CountsAsync(), await PagesAsync()), Is.EqualTo(before));
     }
 
     [Test]
@@ -295,6 +424,18 @@ public sealed partial class ConfigAsCodeTests
 
     static string[] Names(JsonElement report, string list) =>
         report.GetProperty(list).EnumerateArray().Select(e => e.GetString()!).ToArray();
+
+    /// The tenant's one status page, as the REST API shows it.
+    static async Task<JsonElement> StatusPageAsync(HttpClient api) =>
+        (await api.GetFromJsonAsync<JsonElement>("/api/v1/status-pages")).GetProperty("items").EnumerateArray().Single();
+
+    static async Task<long> PageVersionsAsync(HttpClient api) =>
+        await Db.CountAsync($"select coalesce(sum(version), 0) from gateway.status_pages where id = '{(await StatusPageAsync(api)).GetProperty("id").GetGuid()}'");
+
+    /// Status pages of every tenant, with their versions: Expect.CountsAsync does not cover them.
+    static async Task<(long Pages, long Versions)> PagesAsync() => (
+        await Db.CountAsync("select count(*) from gateway.status_pages"),
+        await Db.CountAsync("select coalesce(sum(version), 0) from gateway.status_pages"));
 
     static async Task<JsonElement> MonitorAsync(HttpClient api, string name) =>
         (await api.GetFromJsonAsync<JsonElement>("/api/v1/monitors?limit=500")).GetProperty("items").EnumerateArray()

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Sentinel.Gateway.ConfigAsCode;
+using Sentinel.Gateway.StatusPages;
 
 namespace Sentinel.Gateway.Tests.ConfigAsCode;
 
@@ -62,6 +63,29 @@ public sealed class ConfigYamlTests
         var (_, error) = ConfigYaml.Read("monitors: []\nmonitors: []\n");
         Assert.That(error, Is.Not.Null);
         Assert.That(error!.Line, Is.EqualTo(2));
+    }
+
+    [Test]
+    public void A_status_page_is_written_with_monitor_names_and_reads_back_the_same()
+    {
+        Guid web = Guid.CreateVersion7(), db = Guid.CreateVersion7();
+        var page = new StatusPage
+        {
+            Id = Guid.CreateVersion7(), TenantId = Guid.CreateVersion7(), Slug = "acme", Title = "Acme: status",
+            Description = "Line one\nline two", Groups = [new StatusPageGroup("Front", [web]), new StatusPageGroup("Back end", [db, web])],
+            HistoryDays = 90, Public = false,
+        };
+        var names = new ConfigDocument.Names(new Dictionary<Guid, string>(), new Dictionary<Guid, string>(),
+            new Dictionary<Guid, string> { [web] = "web", [db] = "db" });
+
+        var node = ConfigDocument.StatusPageNode(page, names);
+        var yaml = ConfigYaml.Write(new JsonObject { ["statusPages"] = new JsonArray(node) });
+        var (back, error) = ConfigYaml.Read(yaml);
+
+        Assert.That(error, Is.Null);
+        Assert.That(JsonNode.DeepEquals(back!["statusPages"]![0], node), Is.True, yaml);
+        Assert.That(yaml, Does.Contain("monitors: [db, web]").And.Contain("public: false").And.Not.Contain("customDomain"));
+        Assert.That(yaml, Does.Not.Contain(web.ToString()).And.Not.Contain(db.ToString()));
     }
 
     [Test]
