@@ -13,8 +13,10 @@ using Sentinel.Testing;
 
 namespace Sentinel.HeartbeatDeadlines.Bench;
 
-/// From a heartbeat's missed deadline to its webhook, with HEARTBEATS heartbeats live at once. Every loop is bounded by
-/// count and by DEADLINE; everything runs on loopback.
+/// From a heartbeat's missed deadline to its webhook, with HEARTBEATS heartbeats live at once; then ping throughput
+/// with every service consuming (FLOOD_SECONDS of FLOOD_CONNECTIONS concurrent pings to the punctual heartbeats) and
+/// the count Telemetry-Ingest stored against the count answered 200. Every loop is bounded by count and by DEADLINE;
+/// everything runs on loopback.
 public static class HeartbeatDeadlinesBench
 {
     const string ApiKey = "sk_bench_heartbeats_0123456789abcdefghijk";
@@ -45,6 +47,7 @@ public static class HeartbeatDeadlinesBench
             ["Gateway__BootstrapApiKey"] = ApiKey,
             ["Logging__LogLevel__Default"] = "Warning",
             ["Heartbeats__MinSeconds"] = "1",
+            ["RateLimits__ApiKeyPerMinute"] = "1000000", // creating 10,000 monitors in seconds is the bench, not abuse
             // One channel serves every late monitor: its alerts must not be rate limited away.
             ["Alerting__RateLimits__ChannelMaxAlerts"] = "1000000",
             ["Alerting__RateLimits__MonitorMaxAlerts"] = "1000000",
@@ -137,7 +140,58 @@ public static class HeartbeatDeadlinesBench
                 $"downs for punctual monitors={strays}, duplicates={receiver.Duplicates}");
             Console.WriteLine($"RESULT deadline → webhook: min {latencies.FirstOrDefault():0.000} s, p50 {P(0.5):0.000} s, " +
                 $"p99 {P(0.99):0.000} s, max {latencies.LastOrDefault():0.000} s; load: {File.ReadAllText("/proc/loadavg").Trim()}");
-            return latencies.Length == lateCount && strays == 0 ? 0 : 1;
+
+            // Throughput with everything running: every service consumes the pings (Telemetry-Ingest stores them).
+            var flood = await FloodAsync(monitors.Skip(lateCount).Select(m => m.PingUrl).ToArray(),
+                TimeSpan.FromSeconds(Setting("FLOOD_SECONDS", 20)), Setting("FLOOD_CONNECTIONS", 128));
+            var storedBefore = flood.StoredBefore;
+            long stored = 0;
+            for (var wait = 0; wait < 240 && run.Elapsed < limit; wait++)
+            {
+                stored = await database.CountAsync("select count(*) from telemetry.heartbeat_pings") - storedBefore;
+                if (stored >= flood.Answered)
+                    break;
+                await Task.Delay(500);
+            }
+            Console.WriteLine($"RESULT pings with all six services: {flood.Answered / flood.Seconds:0}/s answered 200 ({flood.Answered} in " +
+                $"{flood.Seconds:0.0} s, {flood.Failed} not 200), p50 {flood.P50:0.0} ms, p99 {flood.P99:0.0} ms; stored by Telemetry-Ingest " +
+                $"{stored} (lost: {Math.Max(0, flood.Answered - stored)}); load: {File.ReadAllText("/proc/loadavg").Trim()}");
+
+            async Task<Flood> FloodAsync(string[] urls, TimeSpan length, int connections)
+            {
+                var before = await database.CountAsync("select count(*) from telemetry.heartbeat_pings");
+                using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections }) { Timeout = TimeSpan.FromSeconds(10) };
+                var samples = new ConcurrentBag<double>();
+                long answered = 0, failed = 0;
+                var watch = Stopwatch.StartNew();
+                await Task.WhenAll(Enumerable.Range(0, connections).Select(async c =>
+                {
+                    var random = new Random(c);
+                    while (watch.Elapsed < length)
+                    {
+                        var started = Stopwatch.GetTimestamp();
+                        try
+                        {
+                            using var response = await client.GetAsync(urls[random.Next(urls.Length)]);
+                            if (response.StatusCode == HttpStatusCode.OK)
+                                Interlocked.Increment(ref answered);
+                            else
+                                Interlocked.Increment(ref failed);
+                        }
+                        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                        {
+                            Interlocked.Increment(ref failed);
+                        }
+                        samples.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                    }
+                }));
+                var seconds = watch.Elapsed.TotalSeconds;
+                var sorted = samples.Order().ToArray();
+                double Q(double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
+                return new Flood(answered, failed, seconds, Q(0.5), Q(0.99), before);
+            }
+
+            return latencies.Length == lateCount && strays == 0 && stored >= flood.Answered ? 0 : 1;
         }
         finally
         {
@@ -166,6 +220,8 @@ public static class HeartbeatDeadlinesBench
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
+
+sealed record Flood(long Answered, long Failed, double Seconds, double P50, double P99, long StoredBefore);
 
 /// Notes when the first 'down' of each monitor arrived; counts any second one.
 sealed class WebhookReceiver(WebApplication host) : IAsyncDisposable

@@ -3,7 +3,9 @@
 # HEARTBEATS heartbeat monitors (period PERIOD s, grace GRACE s) of which LATE stop pinging after one ping while the
 # others keep pinging every PERIOD/2 s. Reports when each late monitor's 'down' webhook arrived after its deadline
 # (last ping sent + period + grace). Needs PostgreSQL, RabbitMQ (management plugin) and Redis on localhost, as the
-# tests do. Knobs (environment): HEARTBEATS (10000), LATE (500), PERIOD (30), GRACE (5), CREATE_CONCURRENCY (32),
+# tests do. Then FLOOD_SECONDS (20) of FLOOD_CONNECTIONS (128) concurrent pings with every service running, and the
+# count Telemetry-Ingest stored against the count answered 200. Knobs (environment): HEARTBEATS (10000), LATE (500),
+# PERIOD (30), GRACE (5), CREATE_CONCURRENCY (32),
 # DEADLINE (900 s, the whole run).
 set -euo pipefail
 cd "$(dirname "$0")"

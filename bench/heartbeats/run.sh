@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Heartbeat ping throughput of one Gateway on loopback: MONITORS (10,000) heartbeat monitors, wrk driving
 # GET /ping/{token} over all of them (random order) for WARMUP (5 s, fills the token cache, not counted) and then
-# DURATION (20 s) with CONNECTIONS (64) connections on THREADS (2) threads. Reports pings/s, p50/p90/p99 latency and
+# DURATION (20 s) with CONNECTIONS (128) connections on THREADS (2) threads. Reports pings/s, p50/p90/p99 latency and
 # "stored == answered 200": the pings that reached RabbitMQ (counted in the HeartbeatsReceived batches on a queue the
 # script binds, i.e. what the real consumers would get) against the 200s wrk saw. Needs PostgreSQL, RabbitMQ
 # (management plugin) on localhost as the tests do, and wrk (apt-get install wrk). Uses its own database and vhost,
@@ -12,7 +12,7 @@ ROOT=$(cd ../.. && pwd)
 MONITORS=${MONITORS:-10000}
 WARMUP=${WARMUP:-5}
 DURATION=${DURATION:-20}
-CONNECTIONS=${CONNECTIONS:-64}
+CONNECTIONS=${CONNECTIONS:-128}
 THREADS=${THREADS:-2}
 PORT=${PORT:-5180}
 PG_HOST=${PG_HOST:-localhost}
