@@ -55,7 +55,9 @@ public static class ChecksBench
         {
             foreach (var name in ServiceNames.Where(n => n != "Checker"))
                 await ServiceProcess.MigrateAsync(name, environment);
-            services.AddRange(ServiceNames.Select(n => new ServiceProcess(n, ports[n], environment)));
+            var logs = Directory.CreateTempSubdirectory("bench-checks-").FullName;
+            services.AddRange(ServiceNames.Select(n => new ServiceProcess(n, ports[n], environment, Path.Combine(logs, $"{n}.log"))));
+            Console.WriteLine($"service logs in {logs}");
             await Task.WhenAll(services.Select(s => s.StartAsync()));
 
             using var api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ports["Gateway"]}/api/v1/"), Timeout = TimeSpan.FromSeconds(60) };
@@ -377,84 +379,3 @@ static class Report
     }
 }
 
-/// One service as its own `dotnet Sentinel.X.dll` process (Release build), stopped with SIGTERM.
-sealed class ServiceProcess(string name, int port, IReadOnlyDictionary<string, string> environment)
-{
-    Process? process;
-    public string Name => name;
-    public int Pid => process?.Id ?? 0;
-
-    public static async Task MigrateAsync(string name, IReadOnlyDictionary<string, string> environment)
-    {
-        using var migrate = Launch(name, ["migrate"], environment);
-        var output = migrate.StandardOutput.ReadToEndAsync();
-        var errors = migrate.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(180));
-        await migrate.WaitForExitAsync(timeout.Token);
-        if (migrate.ExitCode != 0)
-            throw new InvalidOperationException($"Migrating {name} failed:\n{await output}\n{await errors}");
-    }
-
-    public async Task StartAsync()
-    {
-        process = Launch(name, ["--urls", $"http://127.0.0.1:{port}"], environment);
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is { } line && (line.StartsWith("fail", StringComparison.Ordinal) || line.StartsWith("crit", StringComparison.Ordinal)))
-                Console.Error.WriteLine($"[{name}] {line}");
-        };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"[{name}] {e.Data}"); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var until = Stopwatch.StartNew();
-        while (until.Elapsed < TimeSpan.FromSeconds(120))
-        {
-            if (process.HasExited)
-                throw new InvalidOperationException($"{name} exited with {process.ExitCode}");
-            try
-            {
-                if ((await client.GetAsync($"http://127.0.0.1:{port}/health/ready")).IsSuccessStatusCode)
-                    return;
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                // starting
-            }
-            await Task.Delay(250);
-        }
-        throw new TimeoutException($"{name} was not ready within 120 s");
-    }
-
-    public async Task StopAsync()
-    {
-        if (process is null || process.HasExited)
-            return;
-        process.Kill(entireProcessTree: true);
-        await process.WaitForExitAsync();
-        process.Dispose();
-    }
-
-    static Process Launch(string name, string[] args, IReadOnlyDictionary<string, string> environment)
-    {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Sentinel.Microservices.sln")))
-            root = root.Parent;
-        var dll = Path.Combine(root!.FullName, "services", name, "bin", "Release", "net10.0", $"Sentinel.{name}.dll");
-        if (!File.Exists(dll))
-            throw new FileNotFoundException($"{name} is not built in Release", dll);
-        var info = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(dll);
-        foreach (var a in args)
-            info.ArgumentList.Add(a);
-        foreach (var (key, value) in environment)
-            info.Environment[key] = value;
-        return Process.Start(info) ?? throw new InvalidOperationException($"could not start {name}");
-    }
-}

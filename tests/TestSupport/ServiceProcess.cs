@@ -13,6 +13,8 @@ public sealed class ServiceProcess(string name, int port, IReadOnlyDictionary<st
 
     public string Name => name;
     public int Port => port;
+    /// The running process's id (0 when stopped), for benchmarks reading its CPU time from /proc.
+    public int Pid => process?.Id ?? 0;
     public string BaseUrl => $"http://127.0.0.1:{port}";
 
     public static async Task MigrateAsync(string name, IReadOnlyDictionary<string, string> environment)

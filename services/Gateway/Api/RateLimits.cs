@@ -53,12 +53,17 @@ public static class RateLimits
 
     static string SourceOf(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
-    static async ValueTask RejectAsync(OnRejectedContext context, CancellationToken ct)
+    static ValueTask RejectAsync(OnRejectedContext context, CancellationToken ct) =>
+        WriteRejectionAsync(context, TimeSpan.FromSeconds(1), "Too many requests.",
+            retryAfter => $"The rate limit was reached; retry after {retryAfter} second(s).");
+
+    /// The 429 every limiter of the Gateway answers: Retry-After (the lease's, else fallback) and a problem body.
+    public static async ValueTask WriteRejectionAsync(
+        OnRejectedContext context, TimeSpan fallback, string title, Func<int, string> detail)
     {
         var http = context.HttpContext;
-        var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait)
-            ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds))
-            : 1;
+        var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var leased) ? leased : fallback;
+        var retryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
         http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         http.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
         await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
@@ -68,8 +73,8 @@ public static class RateLimits
             {
                 Status = StatusCodes.Status429TooManyRequests,
                 Type = Problems.RateLimitedType,
-                Title = "Too many requests.",
-                Detail = $"The rate limit was reached; retry after {retryAfter} second(s).",
+                Title = title,
+                Detail = detail(retryAfter),
                 Extensions = { ["retryAfterSeconds"] = retryAfter },
             },
         });

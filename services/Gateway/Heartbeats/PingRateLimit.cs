@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Sentinel.Gateway.Api;
 
@@ -25,31 +23,14 @@ public sealed class PingRateLimit(IConfiguration configuration) : IRateLimiterPo
             AutoReplenishment = true,
         });
 
-    public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected => async (context, ct) =>
-    {
-        var http = context.HttpContext;
-        var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
-        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
-        http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = http,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = StatusCodes.Status429TooManyRequests,
-                Type = HeartbeatProblems.RateLimitedType,
-                Title = "Too many pings.",
-                Detail = $"This ping URL takes at most {perMinute} pings a minute; retry after {seconds} s.",
-            },
-        });
-    };
+    public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected => (context, _) =>
+        RateLimits.WriteRejectionAsync(context, TimeSpan.FromMinutes(1), "Too many pings.",
+            seconds => $"This ping URL takes at most {perMinute} pings a minute; retry after {seconds} s.");
 }
 
 public static class HeartbeatProblems
 {
-    const string Base = "https://sentinel.dev/problems/";
-    public const string RateLimitedType = Base + "rate-limited";
-    public const string MethodNotAllowedType = Base + "method-not-allowed";
+    public const string RateLimitedType = Problems.RateLimitedType;
+    public const string MethodNotAllowedType = "https://sentinel.dev/problems/method-not-allowed";
     public const string PingNotAcceptedType = Problems.DependencyUnavailableType;
 }
