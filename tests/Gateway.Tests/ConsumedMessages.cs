@@ -8,7 +8,12 @@ namespace Sentinel.Gateway.Tests;
 public sealed class ConsumedMessages : IConsumeObserver
 {
     readonly ConcurrentQueue<object> done = new();
-    public ConcurrentQueue<Exception> Faults { get; } = new();
+    /// Every fault with the message it was about. Several Gateway hosts of the suite share this observer, and one being
+    /// disposed faults on whatever it was consuming (the message is redelivered): ask about your own messages.
+    public ConcurrentQueue<(object Message, Exception Fault)> Faults { get; } = new();
+
+    public IReadOnlyList<Exception> FaultsFor<T>(Func<T, bool> match) where T : class =>
+        Faults.Where(f => f.Message is T m && match(m)).Select(f => f.Fault).ToList();
 
     public async Task WaitForAsync<T>(Func<T, bool> match) where T : class
     {
@@ -18,7 +23,7 @@ public sealed class ConsumedMessages : IConsumeObserver
         {
             if (DateTime.UtcNow > deadline)
                 throw new TimeoutException($"No {typeof(T).Name} was consumed within 60 s; consumer faults seen: " +
-                    string.Join(" | ", Faults.Select(f => f.GetType().Name + ": " + f.Message)));
+                    string.Join(" | ", Faults.Select(f => f.Fault.GetType().Name + ": " + f.Fault.Message)));
             await Task.Delay(100);
         }
     }
@@ -33,7 +38,7 @@ public sealed class ConsumedMessages : IConsumeObserver
 
     public Task ConsumeFault<T>(ConsumeContext<T> context, Exception exception) where T : class
     {
-        Faults.Enqueue(exception);
+        Faults.Enqueue((context.Message, exception));
         return Task.CompletedTask;
     }
 }
