@@ -15,6 +15,8 @@ public sealed record HttpCheckSpec(
 
 /// ResumedAt is the last time the monitor was resumed through the API (unpaused, or a manual-resume heartbeat let go
 /// of its down state): consumers restart the monitor from "new" when it is later than what they have seen.
+/// Locations (empty or null: any Checker, one check per due time) lists where the monitor is checked from, each due
+/// time once per location; Quorum is how many of them must report down for the monitor to count down (null: all).
 public sealed record MonitorUpserted(
     Guid MonitorId,
     Guid TenantId,
@@ -38,7 +40,9 @@ public sealed record MonitorUpserted(
     int? FlapThreshold = null,
     int? FlapWindowSeconds = null,
     CheckSpec? Check = null,
-    DateTimeOffset? ResumedAt = null);
+    DateTimeOffset? ResumedAt = null,
+    IReadOnlyList<string>? Locations = null,
+    int? Quorum = null);
 
 public sealed record MonitorDeleted(Guid MonitorId, Guid TenantId, long Version, DateTimeOffset OccurredAt);
 

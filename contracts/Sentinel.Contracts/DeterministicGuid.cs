@@ -24,6 +24,12 @@ public static class DeterministicGuid
 
     public static Guid ForCheck(Guid monitorId, DateTimeOffset dueAt) => Create("check", monitorId, dueAt);
 
+    /// One location's check of a multi-location round.
+    public static Guid ForCheck(Guid monitorId, DateTimeOffset dueAt, string location) => Create("check", monitorId, dueAt, location);
+
+    /// The round: every location's check of one monitor for one due time.
+    public static Guid ForRound(Guid monitorId, DateTimeOffset dueAt) => Create("round", monitorId, dueAt);
+
     public static Guid ForNotification(Guid incidentId, string @event, Guid channelId) =>
         Create("notification", incidentId, @event, channelId);
 }
