@@ -61,3 +61,13 @@ public sealed record IncidentAcknowledged(
     Guid? AcknowledgedByKeyId,
     string? AcknowledgedBy,
     DateTimeOffset AcknowledgedAt);
+
+/// Published by Alert-Evaluation once per escalation level an incident reaches (Level is 1-based), in the same
+/// transaction as the level's notifications, so a level is never announced twice or lost.
+public sealed record IncidentEscalated(
+    Guid IncidentId,
+    Guid MonitorId,
+    Guid TenantId,
+    int Level,
+    IReadOnlyList<Guid> ChannelIds,
+    DateTimeOffset EscalatedAt);

@@ -20,6 +20,7 @@ public sealed class AlertEvaluationHost
     public static TestClock Clock { get; } = new();
     public static ConcurrentQueue<SendNotification> Sent { get; } = new();
     public static ConcurrentQueue<MonitorStatusChanged> StatusChanges { get; } = new();
+    public static ConcurrentQueue<IncidentEscalated> Escalations { get; } = new();
     static IBusControl? delivery;
 
     public static IBus Bus => Factory.Services.GetRequiredService<IBus>();
@@ -50,6 +51,11 @@ public sealed class AlertEvaluationHost
             cfg.ReceiveEndpoint("alerting-tests-status-changed", e => e.Handler<MonitorStatusChanged>(c =>
             {
                 StatusChanges.Enqueue(c.Message);
+                return Task.CompletedTask;
+            }));
+            cfg.ReceiveEndpoint("alerting-tests-incident-escalated", e => e.Handler<IncidentEscalated>(c =>
+            {
+                Escalations.Enqueue(c.Message);
                 return Task.CompletedTask;
             }));
         });

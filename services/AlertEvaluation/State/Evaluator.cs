@@ -176,6 +176,7 @@ public static class Evaluator
                     continue;
                 }
                 incident.NotifiedLevels.Add(number);
+                e.Events.Add(new IncidentEscalated(incident.Id, monitor.MonitorId, monitor.TenantId, number, [.. level.ChannelIds], now));
                 foreach (var channelId in level.ChannelIds)
                     e.Alerts.Add(new Alert(
                         Notification(incident, monitor, channelId, NotificationEvents.Escalation,

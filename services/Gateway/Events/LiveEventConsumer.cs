@@ -12,6 +12,7 @@ public sealed class LiveEventConsumer(LiveEventBuffer buffer) :
     IConsumer<IncidentOpened>,
     IConsumer<IncidentResolved>,
     IConsumer<IncidentAcknowledged>,
+    IConsumer<IncidentEscalated>,
     IConsumer<MonitorChecked>,
     IConsumer<MonitorCheckedBatch>
 {
@@ -49,6 +50,14 @@ public sealed class LiveEventConsumer(LiveEventBuffer buffer) :
         return Task.CompletedTask;
     }
 
+    public Task Consume(ConsumeContext<IncidentEscalated> context)
+    {
+        var m = context.Message;
+        buffer.Append(LiveEventTypes.IncidentEscalated, m.TenantId, m.MonitorId, null, Serialize(
+            new IncidentEscalatedEvent(m.IncidentId, m.MonitorId, m.Level, m.ChannelIds, m.EscalatedAt)));
+        return Task.CompletedTask;
+    }
+
     public Task Consume(ConsumeContext<MonitorChecked> context)
     {
         AppendChecked(context.Message);
@@ -81,3 +90,5 @@ public sealed record IncidentOpenedEvent(
 public sealed record IncidentResolvedEvent(Guid IncidentId, Guid MonitorId, DateTimeOffset OpenedAt, DateTimeOffset ResolvedAt);
 
 public sealed record IncidentAcknowledgedEvent(Guid IncidentId, Guid MonitorId, string? AcknowledgedBy, DateTimeOffset AcknowledgedAt);
+
+public sealed record IncidentEscalatedEvent(Guid IncidentId, Guid MonitorId, int Level, IReadOnlyList<Guid> ChannelIds, DateTimeOffset EscalatedAt);

@@ -14,8 +14,9 @@ public static class LiveEventTypes
     public const string IncidentOpened = "incident.opened";
     public const string IncidentResolved = "incident.resolved";
     public const string IncidentAcknowledged = "incident.acknowledged";
+    public const string IncidentEscalated = "incident.escalated";
 
-    public static readonly string[] All = [MonitorStatus, MonitorChecked, IncidentOpened, IncidentResolved, IncidentAcknowledged];
+    public static readonly string[] All = [MonitorStatus, MonitorChecked, IncidentOpened, IncidentResolved, IncidentAcknowledged, IncidentEscalated];
 }
 
 /// What a client asked for: its tenant, and optionally some monitors and event types. The monitor set is replaced

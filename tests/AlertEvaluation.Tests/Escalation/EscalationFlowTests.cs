@@ -46,6 +46,11 @@ public sealed class EscalationFlowTests
         Assert.That(all.Where(n => n.Event == NotificationEvents.Up).Select(n => n.ChannelId), Is.EquivalentTo(new[] { primary, senior, manager }));
         Assert.That(all.Count(n => n.Event == NotificationEvents.Escalation), Is.EqualTo(2), "each level exactly once");
         Assert.That(all.Select(n => n.NotificationId).Distinct().Count(), Is.EqualTo(all.Count));
+        var escalated = await Sentinel.Testing.Poll.UntilAsync(
+            () => Task.FromResult(AlertEvaluationHost.Escalations.Where(x => x.MonitorId == monitor).ToList()), l => l.Count >= 2, Wait,
+            "IncidentEscalated for both levels through the outbox");
+        Assert.That(escalated.Select(x => (x.IncidentId, x.Level, x.ChannelIds.Single())),
+            Is.EqualTo(new[] { (all[0].IncidentId, 1, senior), (all[0].IncidentId, 2, manager) }));
 
         var incident = await IncidentAsync(tenant, all[0].IncidentId);
         Assert.That(incident.GetProperty("status").GetString(), Is.EqualTo("resolved"));

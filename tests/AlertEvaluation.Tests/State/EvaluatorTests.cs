@@ -245,12 +245,20 @@ public sealed class EvaluatorTests
         var third = run.Apply(Result(monitor, 2, up: false), Start.AddMinutes(2));
         Assert.That(third.Notifications.Select(n => (n.ChannelId, n.Event, n.EscalationLevel)),
             Is.EqualTo(new[] { (Senior, "escalation", (int?)1) }));
-        Assert.That(run.Apply(Result(monitor, 3, up: false), Start.AddMinutes(3)).Alerts, Is.Empty, "level 1 fires once");
+        var escalated = third.Events.OfType<IncidentEscalated>().Single();
+        Assert.That((escalated.IncidentId, escalated.Level, escalated.EscalatedAt), Is.EqualTo((run.Open!.Id, 1, Start.AddMinutes(2))));
+        Assert.That(escalated.ChannelIds, Is.EqualTo(new[] { Senior }));
+        var fourth = run.Apply(Result(monitor, 3, up: false), Start.AddMinutes(3));
+        Assert.That(fourth.Alerts, Is.Empty, "level 1 fires once");
+        Assert.That(fourth.Events.OfType<IncidentEscalated>(), Is.Empty, "level 1 is announced once");
 
         Assert.That(run.Tick(Start.AddMinutes(10).AddSeconds(-1)).Alerts, Is.Empty);
         var manager = run.Tick(Start.AddMinutes(10));
         Assert.That(manager.Notifications.Select(n => (n.ChannelId, n.EscalationLevel)), Is.EqualTo(new[] { (Manager, (int?)2) }));
-        Assert.That(run.Tick(Start.AddMinutes(30)).Alerts, Is.Empty, "level 2 fires once");
+        Assert.That(manager.Events.OfType<IncidentEscalated>().Select(x => x.Level), Is.EqualTo(new[] { 2 }));
+        var later = run.Tick(Start.AddMinutes(30));
+        Assert.That(later.Alerts, Is.Empty, "level 2 fires once");
+        Assert.That(later.Events.OfType<IncidentEscalated>(), Is.Empty);
         Assert.That(run.Open!.NotifiedLevels, Is.EqualTo(new[] { 1, 2 }));
     }
 
