@@ -12,7 +12,7 @@ namespace Sentinel.AlertEvaluation.Tests.Slos;
 
 /// Stands in for Telemetry-Ingest's SLO endpoint (an edge Alert-Evaluation does not own) on a loopback port: one check
 /// a minute, on the minute, and the minutes listed in BadMinutes are down. Burn rates are computed from that timeline
-/// at the time of the given clock, as the real endpoint computes them from stored results.
+/// at the time the clock gives, as the real endpoint computes them from stored results.
 public sealed class FakeTelemetrySlos : IAsyncDisposable
 {
     readonly WebApplication app;
@@ -28,7 +28,7 @@ public sealed class FakeTelemetrySlos : IAsyncDisposable
     public ConcurrentQueue<(Guid TenantId, Guid[] MonitorIds)> Requests { get; } = new();
     public volatile bool Failing;
 
-    public static async Task<FakeTelemetrySlos> StartAsync(TimeProvider clock)
+    public static async Task<FakeTelemetrySlos> StartAsync(Func<DateTimeOffset> clock)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -42,7 +42,7 @@ public sealed class FakeTelemetrySlos : IAsyncDisposable
                 return Results.StatusCode(503);
             fake.Requests.Enqueue((tenantId, body.GetProperty("monitorIds").EnumerateArray().Select(e => e.GetGuid()).ToArray()));
             var allowed = 1 - body.GetProperty("objectivePercent").GetDouble() / 100;
-            var now = clock.GetUtcNow();
+            var now = clock();
             var bad = fake.BadMinutes.ToArray();
             var rates = body.GetProperty("burnWindowsSeconds").EnumerateArray().Select(w =>
             {

@@ -16,16 +16,20 @@ public sealed class SloBurnAlertTests
     static readonly DateTimeOffset T0 = new(2030, 3, 1, 12, 0, 0, TimeSpan.Zero);
     static readonly SloBurnRule[] WorkbookRules = [new(14.4, 3600, 300), new(6, 21600, 1800)];
 
-    readonly FakeTimeProvider clock = new(T0.AddMinutes(-10));
+    FakeTimeProvider clock = new(T0.AddMinutes(-10));
     FakeTelemetrySlos telemetry = null!;
 
     [OneTimeSetUp]
     public async Task StartTelemetryAsync()
     {
-        telemetry = await FakeTelemetrySlos.StartAsync(clock);
+        telemetry = await FakeTelemetrySlos.StartAsync(() => clock.GetUtcNow());
         for (var m = 0; m < 10; m++)
             telemetry.BadMinutes.Add(T0.AddMinutes(m));
     }
+
+    /// A fake clock never goes back, and each test starts before the outage.
+    [SetUp]
+    public void NewClock() => clock = new FakeTimeProvider(T0.AddMinutes(-10));
 
     [OneTimeTearDown]
     public async Task StopTelemetryAsync() => await telemetry.DisposeAsync();
