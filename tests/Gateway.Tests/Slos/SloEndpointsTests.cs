@@ -167,6 +167,21 @@ public sealed class SloEndpointsTests
     }
 
     [Test]
+    public async Task Deleting_a_monitor_deletes_its_SLOs_and_publishes_SloDeleted()
+    {
+        var monitor = await Monitors.MonitorEndpointsTests.CreateAsync(api);
+        var slo = await CreateAsync(api, new { name = "goes with it", monitorId = monitor.Id, objectivePercent = 99.0 });
+        var kept = await CreateAsync(api, new { name = "stays", tag = UniqueTag(), objectivePercent = 99.0 });
+        var id = slo.GetProperty("id").GetGuid();
+
+        Assert.That((await api.DeleteAsync($"/api/v1/monitors/{monitor.Id}")).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+
+        Assert.That((await api.GetAsync($"/api/v1/slos/{id}")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That(await Expect.OutboxAsync("SloDeleted", "sloId", id, 2), Is.EqualTo(1));
+        Assert.That((await api.GetAsync($"/api/v1/slos/{kept.GetProperty("id").GetGuid()}")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [Test]
     public async Task A_read_only_key_reads_SLOs_but_cannot_write_them()
     {
         var slo = await CreateAsync(api, new { name = "ro", tag = UniqueTag(), objectivePercent = 99.0 });
