@@ -40,7 +40,7 @@ public sealed class SloBurnPass(AlertingDb db, TelemetrySloClient telemetry, Tim
                 continue;
             IReadOnlyList<Guid> monitors = slo.Tag is { } tag
                 ? tagged.Where(m => m.TenantId == slo.TenantId && m.Tags.Contains(tag)).Select(m => m.MonitorId).ToList()
-                : [slo.MonitorId!.Value];
+                : slo.MonitorId is { } monitor ? [monitor] : [];
             IReadOnlyDictionary<int, double?> rates;
             try
             {

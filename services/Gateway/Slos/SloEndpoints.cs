@@ -13,12 +13,12 @@ public static class SloEndpoints
 {
     public static void MapSlos(this RouteGroupBuilder api)
     {
-        api.MapPost("/slos", Create).AddEndpointFilter<IdempotentCreate>();
-        api.MapGet("/slos", List);
-        api.MapGet("/slos/{id:guid}", Get)
+        api.MapPost("/slos", Create).AddEndpointFilter<IdempotentCreate>().WithSummary("Create SLO");
+        api.MapGet("/slos", List).WithSummary("List SLOs");
+        api.MapGet("/slos/{id:guid}", Get).WithSummary("Get SLO with its attained value, error budget and burn rates")
             .WithDescription("The definition plus its status: attained percent, error budget (total, spent, remaining in seconds and %) and burn rates over 1 h and 6 h, computed by Telemetry-Ingest; 503 when it is down.");
-        api.MapPut("/slos/{id:guid}", Replace);
-        api.MapDelete("/slos/{id:guid}", Delete);
+        api.MapPut("/slos/{id:guid}", Replace).WithSummary("Replace SLO");
+        api.MapDelete("/slos/{id:guid}", Delete).WithSummary("Delete SLO");
     }
 
     static async Task<Results<Created<SloResponse>, ValidationProblem>> Create(
