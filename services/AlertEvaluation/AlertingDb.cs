@@ -6,6 +6,7 @@ using Sentinel.AlertEvaluation.Incidents;
 using Sentinel.AlertEvaluation.Maintenance;
 using Sentinel.AlertEvaluation.Monitors;
 using Sentinel.AlertEvaluation.Rules;
+using Sentinel.AlertEvaluation.Slos;
 using Sentinel.AlertEvaluation.State;
 using Sentinel.ServiceDefaults.Outbox;
 
@@ -25,6 +26,7 @@ public sealed class AlertingDb(DbContextOptions<AlertingDb> options) : DbContext
     public DbSet<PendingResult> PendingResults => Set<PendingResult>();
     public DbSet<HeartbeatRun> HeartbeatRuns => Set<HeartbeatRun>();
     public DbSet<MonitorFlip> Flips => Set<MonitorFlip>();
+    public DbSet<SloCopy> Slos => Set<SloCopy>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
 
     protected override void OnModelCreating(ModelBuilder model)
@@ -41,5 +43,6 @@ public sealed class AlertingDb(DbContextOptions<AlertingDb> options) : DbContext
         PendingResult.Configure(model.Entity<PendingResult>());
         HeartbeatRun.Configure(model.Entity<HeartbeatRun>());
         MonitorFlip.Configure(model.Entity<MonitorFlip>());
+        SloCopy.Configure(model.Entity<SloCopy>());
     }
 }

@@ -6,6 +6,7 @@ using Sentinel.AlertEvaluation.Maintenance;
 using Sentinel.AlertEvaluation.Monitors;
 using Sentinel.AlertEvaluation.RateLimiting;
 using Sentinel.AlertEvaluation.Rules;
+using Sentinel.AlertEvaluation.Slos;
 using Sentinel.AlertEvaluation.State;
 using Sentinel.ServiceDefaults;
 using Sentinel.ServiceDefaults.Data;
@@ -25,6 +26,8 @@ builder.AddSentinelBus("AlertEvaluation", x =>
     x.AddConsumer<AlertRuleDeletedConsumer>();
     x.AddConsumer<MaintenanceWindowUpsertedConsumer>();
     x.AddConsumer<MaintenanceWindowDeletedConsumer>();
+    x.AddConsumer<SloUpsertedConsumer>();
+    x.AddConsumer<SloDeletedConsumer>();
     x.AddHeartbeatConsumers(); // pings, deadline misses, flips: see Heartbeats/
 });
 builder.Services.AddSingleton<RedisConnection>();
@@ -36,6 +39,7 @@ builder.Services.AddScoped<HeartbeatEvaluation>();
 builder.Services.AddScoped<DueWork>();
 builder.Services.AddHostedService<AlertClock>();
 builder.Services.AddSingleton<IncidentMetrics>();
+builder.Services.AddSloAlerting(); // burn-rate alerts, see Slos/
 
 var app = builder.Build();
 app.MapSentinelDefaults();

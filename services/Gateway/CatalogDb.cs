@@ -8,6 +8,7 @@ using Sentinel.Gateway.ApiKeys;
 using Sentinel.Gateway.Channels;
 using Sentinel.Gateway.EscalationPolicies;
 using Sentinel.Gateway.MaintenanceWindows;
+using Sentinel.Gateway.Slos;
 using Sentinel.Gateway.StatusPages;
 using Sentinel.Gateway.Tenants;
 using Sentinel.ServiceDefaults.Data;
@@ -30,6 +31,7 @@ public sealed class CatalogDb(DbContextOptions<CatalogDb> options) : DbContext(o
     public DbSet<AlertRule> AlertRules => Set<AlertRule>();
     public DbSet<MaintenanceWindow> MaintenanceWindows => Set<MaintenanceWindow>();
     public DbSet<StatusPage> StatusPages => Set<StatusPage>();
+    public DbSet<Slo> Slos => Set<Slo>();
 
     // Alerting settings of a monitor, stored with it (shadow properties until Monitor.cs carries them as its own).
     public const string MonitorEscalationPolicyId = "EscalationPolicyId";
@@ -145,6 +147,7 @@ public sealed class CatalogDb(DbContextOptions<CatalogDb> options) : DbContext(o
         AlertRule.Configure(model);
         MaintenanceWindow.Configure(model);
         StatusPage.Configure(model);
+        Slo.Configure(model);
 
         model.Entity<IdempotencyRecord>(e =>
         {

@@ -14,6 +14,7 @@ using Sentinel.Gateway.Heartbeats;
 using Sentinel.Gateway.Incidents;
 using Sentinel.Gateway.MaintenanceWindows;
 using Sentinel.Gateway.Monitors;
+using Sentinel.Gateway.Slos;
 using Sentinel.Gateway.Stats;
 using Sentinel.Gateway.StatusPages;
 using Sentinel.Gateway.Tenants;
@@ -46,6 +47,7 @@ public static class GatewayApi
         services.AddInternalApi<IDeliveryApi>("Delivery", "http://localhost:5085");
         services.AddCheckerApi();
         services.AddTelemetryStats();
+        services.AddTelemetrySlos();
         services.AddDeliveryChannelsApi();
         services.AddSingleton<LiveEventBuffer>();
         services.AddSingleton<StatusPageCache>();
@@ -92,6 +94,7 @@ public static class GatewayApi
         api.MapListAlertHistory();
         api.MapEscalationPolicies();
         api.MapAlertRules();
+        api.MapSlos();
         api.MapMaintenanceWindows();
         api.MapListDeliveries();
         api.MapExportConfig();

@@ -7,6 +7,7 @@ using Sentinel.TelemetryIngest.Ingest;
 using Sentinel.TelemetryIngest.Maintenance;
 using Sentinel.TelemetryIngest.Pings;
 using Sentinel.TelemetryIngest.Results;
+using Sentinel.TelemetryIngest.Slos;
 using Sentinel.TelemetryIngest.Stats;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -22,12 +23,14 @@ builder.Services.AddScoped<PingResultWriter>();
 builder.Services.AddScoped<HeartbeatPingWriter>();
 builder.AddTelemetryMaintenance();
 builder.Services.AddScoped<StatsReader>();
+builder.Services.AddScoped<SloReader>();
 
 var app = builder.Build();
 app.MapSentinelDefaults();
 app.MapGetResults();
 app.MapGetStats();
 app.MapGetPings();
+app.MapGetSloFigures();
 
 await app.RunOrMigrateAsync(args, DatabaseExtensions.MigrateAsync<TelemetryDb>);
 

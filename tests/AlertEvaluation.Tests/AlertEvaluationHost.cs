@@ -73,6 +73,9 @@ public sealed class AlertEvaluationHost
             b.UseSetting("Redis:Configuration", TestInfrastructure.RedisConfiguration);
             b.UseSetting("Outbox:PollMilliseconds", "50");
             b.UseSetting("Alerting:ClockMilliseconds", "200");
+            // The SLO tests run burn-rate passes themselves against a fake Telemetry-Ingest; the host's own loop finds
+            // this address refused and leaves every SLO as it is.
+            b.UseSetting("Services:TelemetryIngest", "http://127.0.0.1:9");
             b.ConfigureServices(s => s.AddSingleton<TimeProvider>(Clock));
         });
 

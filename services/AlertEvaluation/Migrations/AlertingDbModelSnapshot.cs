@@ -581,6 +581,79 @@ namespace Sentinel.AlertEvaluation.Migrations
                     b.ToTable("alert_rules", "alerting");
                 });
 
+            modelBuilder.Entity("Sentinel.AlertEvaluation.Slos.SloCopy", b =>
+                {
+                    b.Property<Guid>("SloId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("slo_id");
+
+                    b.Property<string>("AlertDetail")
+                        .HasColumnType("text")
+                        .HasColumnName("alert_detail");
+
+                    b.Property<Guid?>("AlertId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("alert_id");
+
+                    b.Property<DateTimeOffset?>("AlertOpenedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("alert_opened_at");
+
+                    b.Property<string>("BurnRulesJson")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("burn_rules");
+
+                    b.PrimitiveCollection<List<Guid>>("ChannelIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("channel_ids");
+
+                    b.Property<bool>("Deleted")
+                        .HasColumnType("boolean")
+                        .HasColumnName("deleted");
+
+                    b.Property<DateTimeOffset?>("LastEvaluatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_evaluated_at");
+
+                    b.Property<Guid?>("MonitorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("monitor_id");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.Property<double>("ObjectivePercent")
+                        .HasColumnType("double precision")
+                        .HasColumnName("objective_percent");
+
+                    b.Property<string>("Tag")
+                        .HasColumnType("text")
+                        .HasColumnName("tag");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.Property<int>("WindowDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("window_days");
+
+                    b.HasKey("SloId");
+
+                    b.HasIndex("TenantId");
+
+                    b.ToTable("slos", "alerting");
+                });
+
             modelBuilder.Entity("Sentinel.AlertEvaluation.State.MonitorState", b =>
                 {
                     b.Property<Guid>("MonitorId")

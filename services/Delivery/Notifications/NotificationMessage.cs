@@ -13,14 +13,14 @@ public sealed record NotificationMessage(
     IReadOnlyList<MessageField> Fields)
 {
     public string Event => Source.Event;
-    public bool IsRecovery => Source.Event == NotificationEvents.Up;
+    public bool IsRecovery => Source.Event is NotificationEvents.Up or SloNotificationEvents.Recovered;
     public bool IsTest => Source.Event == NotificationText.TestEvent;
     public string Timestamp => Placeholders.Timestamp(Source.OccurredAt);
 
     /// Red for down, orange for reminders, purple for escalations, green for up, blue for a test.
     public string ColorHex => Source.Event switch
     {
-        NotificationEvents.Up => "#2EB67D",
+        NotificationEvents.Up or SloNotificationEvents.Recovered => "#2EB67D",
         NotificationEvents.Reminder => "#F79009",
         NotificationEvents.Escalation => "#7A2E8E",
         NotificationText.TestEvent => "#1F6FEB",
@@ -43,13 +43,20 @@ public sealed record NotificationMessage(
     {
         var incidentUrl = incidentUrlTemplate.Replace("{incidentId}", n.IncidentId.ToString(), StringComparison.Ordinal);
         var duration = NotificationText.Duration((n.ResolvedAt ?? n.OccurredAt) - n.FirstFailureAt);
-        var fields = new List<MessageField> { new("Monitor", n.MonitorName), new("Status", n.Status.ToUpperInvariant()) };
-        if (!string.IsNullOrWhiteSpace(n.Error) && n.Event != NotificationEvents.Up)
-            fields.Add(new("Error", n.Error));
+        // An SLO alert names the SLO, says how fast it burns, and since when (its events carry the SLO in Monitor*).
+        var slo = n.Event is SloNotificationEvents.Burning or SloNotificationEvents.Recovered;
+        var recovered = n.Event is NotificationEvents.Up or SloNotificationEvents.Recovered;
+        var fields = new List<MessageField> { new(slo ? "SLO" : "Monitor", n.MonitorName), new("Status", n.Status.ToUpperInvariant()) };
+        if (!string.IsNullOrWhiteSpace(n.Error) && !recovered)
+            fields.Add(new(slo ? "Burn rate" : "Error", n.Error));
         if (n.Event != NotificationText.TestEvent)
-            fields.Add(new(n.Event == NotificationEvents.Up ? "Down for" : "Down since", n.Event == NotificationEvents.Up
-                ? duration
-                : $"{Placeholders.Timestamp(n.FirstFailureAt)} ({duration})"));
+            fields.Add(new((slo, recovered) switch
+            {
+                (true, true) => "Burned for",
+                (true, false) => "Burning since",
+                (false, true) => "Down for",
+                _ => "Down since",
+            }, recovered ? duration : $"{Placeholders.Timestamp(n.FirstFailureAt)} ({duration})"));
         if (n.EscalationLevel is { } level)
             fields.Add(new("Escalation level", level.ToString(CultureInfo.InvariantCulture)));
         if (n.AffectedMonitors is { Count: > 0 } affected)

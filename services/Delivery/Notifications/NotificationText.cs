@@ -23,6 +23,9 @@ public static class NotificationText
             NotificationEvents.Escalation =>
                 $"Monitor '{n.MonitorName}' is still DOWN after {downFor}, escalated{(n.EscalationLevel is { } level ? $" to level {level}" : "")}{error}",
             TestEvent => "This is a test notification from Sentinel. If you can read it, the channel works.",
+            SloNotificationEvents.Burning => $"SLO '{n.MonitorName}' is burning its error budget too fast{error}",
+            SloNotificationEvents.Recovered =>
+                $"SLO '{n.MonitorName}' is back within its burn-rate thresholds after {Duration((n.ResolvedAt ?? n.OccurredAt) - n.FirstFailureAt)}",
             _ => $"Monitor '{n.MonitorName}' is DOWN{error}",
         };
     }
@@ -35,6 +38,8 @@ public static class NotificationText
         NotificationEvents.Escalation =>
             $"🚨 Escalation{(n.EscalationLevel is { } level ? $" (level {level})" : "")}: {n.MonitorName} is DOWN",
         TestEvent => "🧪 Sentinel test notification",
+        SloNotificationEvents.Burning => $"🔥 SLO burning: {n.MonitorName}",
+        SloNotificationEvents.Recovered => $"✅ SLO OK: {n.MonitorName}",
         _ => $"🔴 DOWN: {n.MonitorName}",
     };
 

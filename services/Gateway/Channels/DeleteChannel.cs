@@ -8,7 +8,7 @@ namespace Sentinel.Gateway.Channels;
 
 /// Deleting a channel also takes it out of every monitor that used it (each such monitor gets a new version and its
 /// own MonitorUpserted), all in one transaction, so no monitor is left pointing at a channel that is gone. A channel
-/// an escalation level or alert rule pages is refused (409): silently dropping it could leave a level paging nobody.
+/// an escalation level, alert rule or SLO pages is refused (409): silently dropping it could leave a level paging nobody.
 public static class DeleteChannel
 {
     public static void MapDeleteChannel(this RouteGroupBuilder api) => api.MapDelete("/channels/{id:guid}", Handle);
@@ -23,10 +23,11 @@ public static class DeleteChannel
         var rules = await db.AlertRules.Where(r => r.TenantId == tenant.Id && r.ChannelIds.Contains(id)).Select(r => r.Name).ToListAsync(ct);
         var policies = (await db.EscalationPolicies.Where(p => p.TenantId == tenant.Id).ToListAsync(ct))
             .Where(p => p.Levels.Any(l => l.ChannelIds.Contains(id))).Select(p => p.Name).ToList();
-        if (rules.Count + policies.Count > 0)
+        var slos = await db.Slos.Where(s => s.TenantId == tenant.Id && s.ChannelIds.Contains(id)).Select(s => s.Name).ToListAsync(ct);
+        if (rules.Count + policies.Count + slos.Count > 0)
             return Problems.Conflict(
-                $"Channel {id} is still paged by escalation policies [{string.Join(", ", policies)}] and alert rules " +
-                $"[{string.Join(", ", rules)}]; remove it from them first.");
+                $"Channel {id} is still paged by escalation policies [{string.Join(", ", policies)}], alert rules " +
+                $"[{string.Join(", ", rules)}] and SLOs [{string.Join(", ", slos)}]; remove it from them first.");
 
         var now = clock.GetUtcNowForStorage();
         var users = await db.Monitors.Where(m => m.TenantId == tenant.Id && m.ChannelIds.Contains(id)).ToListAsync(ct);

@@ -10,6 +10,7 @@ using Sentinel.Gateway.Channels;
 using Sentinel.Gateway.EscalationPolicies;
 using Sentinel.Gateway.MaintenanceWindows;
 using Sentinel.Gateway.Monitors;
+using Sentinel.Gateway.Slos;
 using Sentinel.Gateway.StatusPages;
 using Monitor = Sentinel.Gateway.Monitors.Monitor;
 
@@ -27,9 +28,10 @@ public static partial class ConfigDocument
     public const string AlertRules = "alertRules";
     public const string MaintenanceWindows = "maintenanceWindows";
     public const string StatusPages = "statusPages";
+    public const string Slos = "slos";
 
     /// In the order they are applied: what is named must exist before what names it.
-    public static readonly string[] Sections = [Channels, EscalationPolicies, Monitors, AlertRules, MaintenanceWindows, StatusPages];
+    public static readonly string[] Sections = [Channels, EscalationPolicies, Monitors, AlertRules, MaintenanceWindows, StatusPages, Slos];
 
     /// The monitor fields that hold secrets (write-only in the REST API), as paths inside a monitor object.
     public static readonly string[] MonitorSecrets = ["bearerToken", "basicAuth.password"];
@@ -58,6 +60,7 @@ public static partial class ConfigDocument
     public static readonly HashSet<string> WindowFields = ["name", "monitors", "tags", "startsAt", "endsAt", "cron", "durationSeconds", "timeZone"];
     public static readonly HashSet<string> StatusPageFields = ["slug", "title", "description", "groups", "customDomain", "historyDays", "public"];
     public static readonly HashSet<string> StatusPageGroupFields = ["name", "monitors"];
+    public static readonly HashSet<string> SloFields = ["name", "monitor", "tag", "objectivePercent", "windowDays", "burnRateAlerts", "channels"];
 
     public static string SecretReference(string objectName, string field) => $"${{secret:{objectName}/{field}}}";
 
@@ -182,6 +185,25 @@ public static partial class ConfigDocument
         ["historyDays"] = p.HistoryDays,
         ["public"] = p.Public,
     })!;
+
+    /// The monitor by name (or its tag). An empty burnRateAlerts list stays in the file: absent means the defaults,
+    /// empty means no burn-rate alerts.
+    public static JsonObject SloNode(Slo s, Names names)
+    {
+        var node = (JsonObject)Canon(new JsonObject
+        {
+            ["name"] = s.Name,
+            ["monitor"] = s.MonitorId is { } monitor ? names.Monitors.GetValueOrDefault(monitor, monitor.ToString()) : null,
+            ["tag"] = s.Tag,
+            ["objectivePercent"] = s.ObjectivePercent,
+            ["windowDays"] = s.WindowDays,
+            ["burnRateAlerts"] = JsonSerializer.SerializeToNode(s.BurnRateAlerts, Json),
+            ["channels"] = NameList(s.ChannelIds, names.Channels),
+        })!;
+        if (s.BurnRateAlerts.Count == 0)
+            node["burnRateAlerts"] = new JsonArray();
+        return node;
+    }
 
     static JsonArray NameList(IEnumerable<Guid> ids, IReadOnlyDictionary<Guid, string> names) =>
         new(ids.Select(id => (JsonNode?)names.GetValueOrDefault(id, id.ToString())).ToArray());

@@ -14,7 +14,7 @@ public static class ConfigExport
     public static void MapExportConfig(this RouteGroupBuilder api) =>
         api.MapGet("/export", Handle)
             .WithSummary("Export the configuration as YAML")
-            .WithDescription("Monitors, channels (secrets as ${secret:...} references), escalation policies, alert rules, maintenance windows and status pages; objects name each other by name.")
+            .WithDescription("Monitors, channels (secrets as ${secret:...} references), escalation policies, alert rules, maintenance windows, status pages and SLOs; objects name each other by name.")
             .Produces<string>(StatusCodes.Status200OK, YamlMediaType);
 
     static async Task<ContentHttpResult> Handle(CatalogDb db, TenantContext tenant, CancellationToken ct) =>
@@ -28,6 +28,7 @@ public static class ConfigExport
         var rules = await db.AlertRules.AsNoTracking().Where(r => r.TenantId == tenantId).ToListAsync(ct);
         var windows = await db.MaintenanceWindows.AsNoTracking().Where(w => w.TenantId == tenantId).ToListAsync(ct);
         var pages = await db.StatusPages.AsNoTracking().Where(p => p.TenantId == tenantId).ToListAsync(ct);
+        var slos = await db.Slos.AsNoTracking().Where(s => s.TenantId == tenantId).ToListAsync(ct);
         var names = new ConfigDocument.Names(
             channels.ToDictionary(c => c.Id, c => c.Name),
             policies.ToDictionary(p => p.Id, p => p.Name),
@@ -41,6 +42,7 @@ public static class ConfigExport
             [ConfigDocument.AlertRules] = Section(rules, r => r.Name, r => r.Id, r => ConfigDocument.RuleNode(r, names)),
             [ConfigDocument.MaintenanceWindows] = Section(windows, w => w.Name, w => w.Id, w => ConfigDocument.WindowNode(w, names)),
             [ConfigDocument.StatusPages] = Section(pages, p => p.Slug, p => p.Id, p => ConfigDocument.StatusPageNode(p, names)),
+            [ConfigDocument.Slos] = Section(slos, s => s.Name, s => s.Id, s => ConfigDocument.SloNode(s, names)),
         };
     }
 

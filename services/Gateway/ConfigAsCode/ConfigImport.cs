@@ -6,6 +6,7 @@ using Sentinel.Gateway.Channels;
 using Sentinel.Gateway.EscalationPolicies;
 using Sentinel.Gateway.MaintenanceWindows;
 using Sentinel.Gateway.Monitors;
+using Sentinel.Gateway.Slos;
 using Sentinel.Gateway.StatusPages;
 using Sentinel.ServiceDefaults.Outbox;
 using Monitor = Sentinel.Gateway.Monitors.Monitor;
@@ -50,12 +51,14 @@ public sealed class ConfigImport(CatalogDb db, Guid tenantId, DateTimeOffset now
         var rules = await db.AlertRules.Where(r => r.TenantId == tenantId).ToListAsync(ct);
         var windows = await db.MaintenanceWindows.Where(w => w.TenantId == tenantId).ToListAsync(ct);
         var pages = await db.StatusPages.Where(p => p.TenantId == tenantId).ToListAsync(ct);
+        var slos = await db.Slos.Where(s => s.TenantId == tenantId).ToListAsync(ct);
 
         var channelByName = Index(ConfigDocument.Channels, sections, channels, c => c.Name, c => c.Id, channelIds);
         var policyByName = Index(ConfigDocument.EscalationPolicies, sections, policies, p => p.Name, p => p.Id, policyIds);
         var monitorByName = Index(ConfigDocument.Monitors, sections, monitors, m => m.Name, m => m.Id, monitorIds);
         var ruleByName = Index(ConfigDocument.AlertRules, sections, rules, r => r.Name, r => r.Id, []);
         var windowByName = Index(ConfigDocument.MaintenanceWindows, sections, windows, w => w.Name, w => w.Id, []);
+        var sloByName = Index(ConfigDocument.Slos, sections, slos, s => s.Name, s => s.Id, []);
         var pageBySlug = Index(ConfigDocument.StatusPages, sections, pages, p => p.Slug, p => p.Id, [], SlugKey);
         var names = new ConfigDocument.Names(Invert(channelIds, channels, c => c.Id, c => c.Name),
             Invert(policyIds, policies, p => p.Id, p => p.Name), Invert(monitorIds, monitors, m => m.Id, m => m.Name));
@@ -77,10 +80,13 @@ public sealed class ConfigImport(CatalogDb db, Guid tenantId, DateTimeOffset now
             ApplyWindow(path, item, windowByName, names);
         foreach (var (path, item) in sections[ConfigDocument.StatusPages].Where(i => !skipped.Contains(i.Path)))
             await ApplyStatusPageAsync(path, item, pageBySlug, names, ct);
+        foreach (var (path, item) in sections[ConfigDocument.Slos].Where(i => !skipped.Contains(i.Path)))
+            ApplySlo(path, item, sloByName, names);
 
         if (prune)
         {
             Prune(ConfigDocument.StatusPages, pages, sections, p => p.Slug, p => { db.StatusPages.Remove(p); ChangedStatusPages.Add(p.Slug); }, SlugKey);
+            Prune(ConfigDocument.Slos, slos, sections, s => s.Name, s => { db.Slos.Remove(s); Publish(s.ToDeleted(now)); });
             Prune(ConfigDocument.AlertRules, rules, sections, r => r.Name, r => { db.AlertRules.Remove(r); Publish(r.ToDeleted(now)); });
             Prune(ConfigDocument.MaintenanceWindows, windows, sections, w => w.Name, w => { db.MaintenanceWindows.Remove(w); Publish(w.ToDeleted(now)); });
             Prune(ConfigDocument.Monitors, monitors, sections, m => m.Name, m => { db.Monitors.Remove(m); Publish(m.ToDeleted(now)); });
@@ -398,6 +404,42 @@ public sealed class ConfigImport(CatalogDb db, Guid tenantId, DateTimeOffset now
         else
             existing.Apply(spec, now);
         Report(existing is null, ConfigDocument.MaintenanceWindows, spec.Name);
+        Publish((existing ?? candidate).ToUpserted(now));
+    }
+
+    // ---- SLOs ----
+
+    void ApplySlo(string path, JsonObject item, Dictionary<string, object> byName, ConfigDocument.Names names)
+    {
+        if (!Fields(path, item, ConfigDocument.SloFields))
+            return;
+        var ok = true;
+        var request = item.DeepClone().AsObject();
+        request.Remove("monitor");
+        request.Remove("channels");
+        request["monitorId"] = Id(item["monitor"], monitorIds, $"{path}.monitor", "monitor", ref ok);
+        request["channelIds"] = Ids(item["channels"], channelIds, $"{path}.channels", "channel", ref ok);
+        if (!ok || Deserialize<SloRequest>(path, request) is not { } r)
+            return;
+        var (spec, parseErrors) = SloSpec.Parse(r);
+        if (spec is null)
+        {
+            Fail(path, parseErrors);
+            return;
+        }
+        var existing = Existing<Slo>(byName, spec.Name);
+        var candidate = new Slo { Id = existing?.Id ?? Guid.CreateVersion7(now), TenantId = tenantId, CreatedAt = existing?.CreatedAt ?? now };
+        candidate.Apply(spec, now);
+        if (existing is not null && JsonNode.DeepEquals(ConfigDocument.SloNode(existing, names), ConfigDocument.SloNode(candidate, names)))
+        {
+            unchanged.Add($"{ConfigDocument.Slos}/{spec.Name}");
+            return;
+        }
+        if (existing is null)
+            db.Slos.Add(candidate);
+        else
+            existing.Apply(spec, now);
+        Report(existing is null, ConfigDocument.Slos, spec.Name);
         Publish((existing ?? candidate).ToUpserted(now));
     }
 

@@ -543,6 +543,74 @@ namespace Sentinel.Gateway.Migrations
                     b.ToTable("monitors", "gateway");
                 });
 
+            modelBuilder.Entity("Sentinel.Gateway.Slos.Slo", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("BurnRateAlertsJson")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("burn_rate_alerts");
+
+                    b.PrimitiveCollection<List<Guid>>("ChannelIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("channel_ids");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid?>("MonitorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("monitor_id");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<double>("ObjectivePercent")
+                        .HasColumnType("double precision")
+                        .HasColumnName("objective_percent");
+
+                    b.Property<string>("Tag")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("tag");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.Property<int>("WindowDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("window_days");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ChannelIds");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("ChannelIds"), "gin");
+
+                    b.HasIndex("TenantId", "Id");
+
+                    b.ToTable("slos", "gateway");
+                });
+
             modelBuilder.Entity("Sentinel.Gateway.StatusPages.StatusPage", b =>
                 {
                     b.Property<Guid>("Id")
@@ -738,6 +806,15 @@ namespace Sentinel.Gateway.Migrations
                 });
 
             modelBuilder.Entity("Sentinel.Gateway.Monitors.Monitor", b =>
+                {
+                    b.HasOne("Sentinel.Gateway.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Sentinel.Gateway.Slos.Slo", b =>
                 {
                     b.HasOne("Sentinel.Gateway.Tenants.Tenant", null)
                         .WithMany()

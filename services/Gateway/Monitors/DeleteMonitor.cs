@@ -27,6 +27,12 @@ public static class DeleteMonitor
             child.DetachParent(now);
             db.Outbox.Add(OutboxMessage.Publish(child.ToUpserted(now), now));
         }
+        // An objective about a monitor that no longer exists means nothing: its SLOs go with it.
+        foreach (var slo in await db.Slos.Where(s => s.TenantId == tenant.Id && s.MonitorId == id).ToListAsync(ct))
+        {
+            db.Slos.Remove(slo);
+            db.Outbox.Add(OutboxMessage.Publish(slo.ToDeleted(now), now));
+        }
         await db.SaveChangesAsync(ct);
         return TypedResults.NoContent();
     }

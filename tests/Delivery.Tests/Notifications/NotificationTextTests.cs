@@ -30,6 +30,29 @@ public sealed class NotificationTextTests
         Assert.That(NotificationText.For(Notification(NotificationEvents.Down, "boom", custom: "Page the API team")),
             Is.EqualTo("Page the API team"));
 
+    [Test]
+    public void An_SLO_burn_alert_names_the_SLO_and_its_burn_rates()
+    {
+        var burning = Notification(SloNotificationEvents.Burning, "burn rate 16.7× over 1h and 200.0× over 5m (threshold 14.4×)");
+        Assert.That(NotificationText.For(burning),
+            Is.EqualTo("SLO 'api' is burning its error budget too fast: burn rate 16.7× over 1h and 200.0× over 5m (threshold 14.4×)"));
+        Assert.That(NotificationText.Title(burning), Is.EqualTo("🔥 SLO burning: api"));
+        var message = NotificationMessage.From(burning, "https://sentinel.test/incidents/{incidentId}");
+        Assert.That(message.Fields.Select(f => f.Name), Is.EqualTo(new[] { "SLO", "Status", "Burn rate", "Burning since" }));
+        Assert.That(message.IsRecovery, Is.False);
+    }
+
+    [Test]
+    public void An_SLO_recovery_says_how_long_the_budget_burned()
+    {
+        var recovered = Notification(SloNotificationEvents.Recovered, "burn rate 16.7× over 1h", downFor: TimeSpan.FromMinutes(39));
+        Assert.That(NotificationText.For(recovered), Is.EqualTo("SLO 'api' is back within its burn-rate thresholds after 39m"));
+        Assert.That(NotificationText.Title(recovered), Is.EqualTo("✅ SLO OK: api"));
+        var message = NotificationMessage.From(recovered, "https://sentinel.test/incidents/{incidentId}");
+        Assert.That(message.IsRecovery, Is.True);
+        Assert.That(message.Fields.Select(f => f.Name), Is.EqualTo(new[] { "SLO", "Status", "Burned for" }));
+    }
+
     [TestCase(0, "0s")]
     [TestCase(45, "45s")]
     [TestCase(60, "1m")]

@@ -62,6 +62,12 @@ public sealed partial class ConfigAsCodeTests
               "groups": [ { "name": "Front", "monitorIds": ["{{web}}"] }, { "name": "Back end", "monitorIds": ["{{db}}", "{{web}}"] } ],
               "customDomain": "{{UniqueSlug("status")}}.example.test", "historyDays": 30, "public": false }
             """);
+        await CreateAsync(api, "slos", $$"""
+            { "name": "web-availability", "monitorId": "{{web}}", "objectivePercent": 99.9, "channelIds": ["{{slack}}"] }
+            """);
+        await CreateAsync(api, "slos", """
+            { "name": "prod-fleet", "tag": "prod", "objectivePercent": 99.5, "windowDays": 7, "burnRateAlerts": [] }
+            """);
         return api;
     }
 
@@ -82,6 +88,7 @@ public sealed partial class ConfigAsCodeTests
             .And.Contain("${secret:slack/webhookUrl}").And.Contain("${secret:ops-webhook/headers.Authorization}"));
         Assert.That(yaml, Does.Contain("parentMonitor: web").And.Contain("escalationPolicy: business-hours"));
         Assert.That(yaml, Does.Contain("statusPages:").And.Contain("monitors: [db, web]").And.Contain("public: false"));
+        Assert.That(yaml, Does.Contain("slos:").And.Contain("monitor: web").And.Contain("tag: prod").And.Contain("objectivePercent: 99.9"));
     }
 
     [Test]
@@ -108,7 +115,8 @@ public sealed partial class ConfigAsCodeTests
         });
         var report = await ImportAsync(target, withSecrets);
 
-        Assert.That(report.GetProperty("created").GetArrayLength(), Is.EqualTo(10), report.ToString());
+        Assert.That(report.GetProperty("created").GetArrayLength(), Is.EqualTo(12), report.ToString());
+        Assert.That(Names(report, "created"), Does.Contain("slos/web-availability").And.Contain("slos/prod-fleet"));
         Assert.That(Names(report, "created"), Does.Contain($"statusPages/{page.GetProperty("slug").GetString()}"));
         Assert.That(report.GetProperty("updated").GetArrayLength() + report.GetProperty("unchanged").GetArrayLength(), Is.Zero);
         Assert.That(await target.GetStringAsync("/api/v1/export"), Is.EqualTo(exported));
@@ -127,7 +135,7 @@ public sealed partial class ConfigAsCodeTests
 
         var report = await ImportAsync(api, exported);
 
-        Assert.That(report.GetProperty("unchanged").GetArrayLength(), Is.EqualTo(10), report.ToString());
+        Assert.That(report.GetProperty("unchanged").GetArrayLength(), Is.EqualTo(12), report.ToString());
         Assert.That(Names(report, "unchanged"), Does.Contain($"statusPages/{(await StatusPageAsync(api)).GetProperty("slug").GetString()}"));
         foreach (var list in new[] { "created", "updated", "deleted" })
             Assert.That(report.GetProperty(list).GetArrayLength(), Is.Zero, report.ToString());
@@ -245,6 +253,7 @@ public sealed partial class ConfigAsCodeTests
         {
             "alertRules/db-flaps", "maintenanceWindows/migration", "maintenanceWindows/nightly", "monitors/admin", "monitors/db",
             "monitors/web", "escalationPolicies/business-hours", "channels/ops-webhook", $"statusPages/{slug}",
+            "slos/web-availability", "slos/prod-fleet",
         }));
         var export = await api.GetStringAsync("/api/v1/export");
         Assert.That(export, Does.Contain("name: solo").And.Not.Contain("name: web").And.Not.Contain(slug));

@@ -24,6 +24,7 @@ public sealed partial class EveryEndpointTests
         ["alert-rules"] = """{ "name": "iso", "tags": ["iso"], "consecutiveFailures": 3, "channelIds": ["{channel}"] }""",
         ["maintenance-windows"] = """{ "name": "iso", "tags": ["iso"], "startsAt": "2030-01-01T00:00:00Z", "endsAt": "2030-01-01T01:00:00Z" }""",
         ["status-pages"] = """{ "slug": "{slug}", "title": "Iso", "groups": [ { "name": "g", "monitorIds": ["{monitor}"] } ] }""",
+        ["slos"] = """{ "name": "iso", "monitorId": "{monitor}", "objectivePercent": 99.9, "channelIds": ["{channel}"] }""",
     };
 
     /// Bodies of the writes that are not a create or a replace of their kind.
@@ -52,7 +53,7 @@ public sealed partial class EveryEndpointTests
         }
 
         using var api = Client(BootstrapSecret);
-        foreach (var kind in new[] { "channels", "monitors", "api-keys", "escalation-policies", "alert-rules", "maintenance-windows", "status-pages" })
+        foreach (var kind in new[] { "channels", "monitors", "api-keys", "escalation-policies", "alert-rules", "maintenance-windows", "status-pages", "slos" })
         {
             var response = await api.PostAsync($"/api/v1/{kind}", Expect.Json(Fill(CreateBodies[kind])));
             var text = await response.Content.ReadAsStringAsync();

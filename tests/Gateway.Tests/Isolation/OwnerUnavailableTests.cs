@@ -17,6 +17,7 @@ public sealed class OwnerUnavailableTests
     WebApplicationFactory<Program> refused = null!;
     WebApplicationFactory<Program> hanging = null!;
     Guid monitorId;
+    Guid sloId;
 
     [OneTimeSetUp]
     public async Task StartGatewaysWhoseOwnersAreDown()
@@ -26,6 +27,7 @@ public sealed class OwnerUnavailableTests
         hanging = WithOwnersAt(SilentUrl, SilentUrl, SilentUrl);
         using var api = Client(BootstrapSecret);
         monitorId = (await Monitors.MonitorEndpointsTests.CreateAsync(api)).Id;
+        sloId = (await Slos.SloEndpointsTests.CreateAsync(api, new { name = "owner down", monitorId, objectivePercent = 99.9 })).GetProperty("id").GetGuid();
     }
 
     /// Accepted by the kernel's backlog and never read: the request goes out, no answer comes back.
@@ -67,6 +69,7 @@ public sealed class OwnerUnavailableTests
         yield return new TestCaseData("delivery", "/api/v1/deliveries");
         yield return new TestCaseData("telemetry-ingest", "/api/v1/monitors/{monitor}/results");
         yield return new TestCaseData("telemetry-ingest", "/api/v1/monitors/{monitor}/stats");
+        yield return new TestCaseData("telemetry-ingest", "/api/v1/slos/{slo}");
     }
 
     [TestCaseSource(nameof(Reads))]
@@ -82,7 +85,7 @@ public sealed class OwnerUnavailableTests
         using var client = Client(gateway, BootstrapSecret);
         client.Timeout = TimeSpan.FromSeconds(30);
         var clock = Stopwatch.StartNew();
-        var response = await client.GetAsync(path.Replace("{monitor}", monitorId.ToString()).Replace("{random}", Guid.CreateVersion7().ToString()));
+        var response = await client.GetAsync(path.Replace("{monitor}", monitorId.ToString()).Replace("{slo}", sloId.ToString()).Replace("{random}", Guid.CreateVersion7().ToString()));
         clock.Stop();
 
         var problem = await Expect.ProblemAsync(response, HttpStatusCode.ServiceUnavailable, "https://sentinel.dev/problems/dependency-unavailable");
