@@ -1,11 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
-using NpgsqlTypes;
 using Sentinel.Contracts;
 
 namespace Sentinel.TelemetryIngest.Ingest;
 
-/// Stores results with binary COPY: one round trip per batch instead of one INSERT per row.
+/// Stores results with binary COPY (encoded by CopyEncoder): one round trip per batch instead of one INSERT per row.
 /// Fast path (every batch that is not a redelivery): COPY straight into ping_results, whose primary key
 /// (monitor_id, due_at, check_id) rejects a result stored before; the hours to roll up are computed here from the
 /// batch and marked in one statement. A redelivered result makes the COPY fail with a unique violation; the
@@ -126,27 +125,8 @@ public sealed class PingResultWriter(TelemetryDb db)
 
     static async Task CopyAsync(NpgsqlConnection connection, string table, IReadOnlyCollection<MonitorChecked> results, CancellationToken ct)
     {
-        await using var importer = await connection.BeginBinaryImportAsync($"copy {table} ({Columns}) from stdin (format binary)", ct);
-        foreach (var r in results)
-        {
-            await importer.StartRowAsync(ct);
-            await importer.WriteAsync(r.CheckId, NpgsqlDbType.Uuid, ct);
-            await importer.WriteAsync(r.MonitorId, NpgsqlDbType.Uuid, ct);
-            await importer.WriteAsync(r.TenantId, NpgsqlDbType.Uuid, ct);
-            await importer.WriteAsync(r.Up, NpgsqlDbType.Boolean, ct);
-            await WriteNullableAsync(importer, r.StatusCode, NpgsqlDbType.Integer, ct);
-            await importer.WriteAsync(r.LatencyMs, NpgsqlDbType.Double, ct);
-            await WriteNullableAsync(importer, r.Error, NpgsqlDbType.Text, ct);
-            // timestamptz accepts only UTC offsets; the sender's offset carries no meaning here.
-            await importer.WriteAsync(r.DueAt.ToUniversalTime(), NpgsqlDbType.TimestampTz, ct);
-            await importer.WriteAsync(r.CheckedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz, ct);
-            // An empty location is no location: rollups key "no location" as '' and the raw column keeps null.
-            await WriteNullableAsync(importer, string.IsNullOrEmpty(r.Location) ? null : r.Location, NpgsqlDbType.Text, ct);
-            await importer.WriteAsync(r.Unknown, NpgsqlDbType.Boolean, ct);
-        }
-        await importer.CompleteAsync(ct);
+        // Completing the COPY (on dispose) is where PostgreSQL reports a unique violation.
+        await using var copy = await connection.BeginRawBinaryCopyAsync($"copy {table} ({Columns}) from stdin (format binary)", ct);
+        await CopyEncoder.WriteAsync(copy, results, ct);
     }
-
-    static Task WriteNullableAsync<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type, CancellationToken ct) =>
-        value is null ? importer.WriteNullAsync(ct) : importer.WriteAsync(value, type, ct);
 }
