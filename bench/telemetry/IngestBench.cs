@@ -44,16 +44,39 @@ static class IngestBench
             startInfo.Environment["DOTNET_EventPipeOutputPath"] = trace;
             startInfo.Environment["DOTNET_EventPipeConfig"] = "Microsoft-DotNETCore-SampleProfiler:0:5,Microsoft-Windows-DotNETRuntime:0x4c14fccbd:5";
         }
-        using var service = Process.Start(startInfo)!;
-        service.OutputDataReceived += (_, _) => { };
-        service.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine(e.Data); };
-        service.BeginOutputReadLine();
-        service.BeginErrorReadLine();
-        try
+        using var http = new HttpClient();
+        async Task<Process> StartServiceAsync()
         {
-            using var http = new HttpClient();
+            var started = Process.Start(startInfo)!;
+            started.OutputDataReceived += (_, _) => { };
+            started.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine(e.Data); };
+            started.BeginOutputReadLine();
+            started.BeginErrorReadLine();
             await Bench.UntilAsync(async () => (await http.GetAsync($"{url}/health/ready")).IsSuccessStatusCode,
                 TimeSpan.FromSeconds(60), "the Telemetry-Ingest service to be ready");
+            return started;
+        }
+        // SIGTERM first: the host stops cleanly (and writes its trace, if any); killed only if it hangs.
+        static async Task StopServiceAsync(Process running)
+        {
+            if (!running.HasExited)
+                Process.Start("kill", ["-TERM", running.Id.ToString()])!.WaitForExit();
+            using var stopped = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            try
+            {
+                await running.WaitForExitAsync(stopped.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                running.Kill(entireProcessTree: true);
+                await running.WaitForExitAsync();
+            }
+            running.Dispose();
+        }
+
+        var service = await StartServiceAsync();
+        try
+        {
 
             var bus = Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host("localhost", vhost.Name, h =>
             {
@@ -115,6 +138,33 @@ static class IngestBench
                     $"end-to-end={batchedCount / stored.TotalSeconds:0}/s  ({stored.TotalSeconds:0.0} s)  service peak RSS={peak:0} MB  " +
                     $"load {load} → {Bench.LoadAverage()}");
                 Console.WriteLine($"                 {await cpu.StopAsync(batchedCount, stored)}");
+
+                // The consumer's sustained rate on its own: with the service stopped, 2 × count results are queued;
+                // the service is started again and timed from the first stored row of the backlog to the last, so
+                // no publisher competes for the two cores. Its peak RSS shows that the prefetch bounds memory
+                // however long the queue.
+                await StopServiceAsync(service);
+                start = start.AddDays(-1);
+                for (var sent = 0; sent < batchedCount && clock.Elapsed < TimeSpan.FromMinutes(5); sent += perMessage * 20)
+                    await Task.WhenAll(Enumerable.Range(0, 20).Select(b => sent + b * perMessage).Where(first => first < batchedCount)
+                        .Select(first => bus.Publish(new MonitorCheckedBatch(Guid.NewGuid(),
+                            Enumerable.Range(first, Math.Min(perMessage, batchedCount - first)).Select(Result).ToList()))));
+                var before = singles + 2L * batchedCount;
+                service = await StartServiceAsync();
+                long Stored() => database.CountAsync("select count(*) from telemetry.ping_results").GetAwaiter().GetResult();
+                var first = 0L;
+                await Bench.UntilAsync(() => Task.FromResult((first = Stored()) > before - batchedCount),
+                    TimeSpan.FromMinutes(2), "the backlog to start draining");
+                load = Bench.LoadAverage();
+                cpu = await Bench.CpuMeter.StartAsync(database.ConnectionString, service.Id);
+                clock.Restart();
+                await Bench.UntilAsync(() => Task.FromResult(Stored() >= before), TimeSpan.FromMinutes(5), "the backlog to be stored");
+                stored = clock.Elapsed;
+                var drained = before - first;
+                Console.WriteLine($"ingest.backlog   {perMessage} results per message, {batchedCount} queued before the consumer starts  " +
+                    $"sustained={drained / stored.TotalSeconds:0}/s  ({drained} rows in {stored.TotalSeconds:0.0} s)  " +
+                    $"service peak RSS={Bench.PeakRssMegabytes(service.Id):0} MB  load {load} → {Bench.LoadAverage()}");
+                Console.WriteLine($"                 {await cpu.StopAsync(drained, stored)}");
             }
             finally
             {
@@ -123,19 +173,7 @@ static class IngestBench
         }
         finally
         {
-            // SIGTERM first: the host stops cleanly (and writes its trace, if any); killed only if it hangs.
-            if (!service.HasExited)
-                Process.Start("kill", ["-TERM", service.Id.ToString()])!.WaitForExit();
-            using var stopped = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-            try
-            {
-                await service.WaitForExitAsync(stopped.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                service.Kill(entireProcessTree: true);
-                await service.WaitForExitAsync();
-            }
+            await StopServiceAsync(service);
         }
 
         await WriterOnlyAsync(database.ConnectionString, count);
