@@ -277,12 +277,14 @@ static class Bench
             return meter;
         }
 
+        // Every backend of the database, this query's own included: the pool may hand the next call another
+        // physical connection, and a backend missing from the start list would be counted with its whole lifetime.
         async Task<List<int>> BackendsAsync()
         {
             await using var connection = new Npgsql.NpgsqlConnection(connectionString);
             await connection.OpenAsync();
             await using var command = new Npgsql.NpgsqlCommand(
-                "select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()", connection);
+                "select pid from pg_stat_activity where datname = current_database()", connection);
             var pids = new List<int>();
             await using var reader = await command.ExecuteReaderAsync();
             while (await reader.ReadAsync())

@@ -111,6 +111,15 @@ public sealed class StatsReader(TelemetryDb db, TimeProvider clock, IOptions<Tel
         }
     }
 
+    /// Prepared, so a statement seen before on this pooled connection skips parsing, and after a few runs planning
+    /// too (a generic plan, pruned to the window's partitions at run time): the window shapes repeat, and planning
+    /// a query over a dozen day partitions cost more than running it.
+    static async Task<NpgsqlDataReader> ExecuteAsync(NpgsqlCommand command, CancellationToken ct)
+    {
+        await command.PrepareAsync(ct);
+        return await command.ExecuteReaderAsync(ct);
+    }
+
     static void Add(TimelineBucket into, TimelineBucket location, int locations)
     {
         into.Summary.Append(location.Summary, countSeam: false);
@@ -148,7 +157,7 @@ public sealed class StatsReader(TelemetryDb db, TimeProvider clock, IOptions<Tel
             where {filter} and hour_start >= ${n - 1} and hour_start < ${n}
             """;
         var hours = new HashSet<DateTimeOffset>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
+        await using var reader = await ExecuteAsync(command, ct);
         while (await reader.ReadAsync(ct))
             hours.Add(reader.GetFieldValue<DateTimeOffset>(0));
         return hours;
@@ -175,7 +184,7 @@ public sealed class StatsReader(TelemetryDb db, TimeProvider clock, IOptions<Tel
             """, "due_at", "location", PartSource.Raw, scope, plan);
         if (command is null)
             return;
-        await using var reader = await command.ExecuteReaderAsync(ct);
+        await using var reader = await ExecuteAsync(command, ct);
         var current = new Dictionary<string, (DateTimeOffset Hour, CheckSummary Summary)>(StringComparer.Ordinal);
         while (await reader.ReadAsync(ct))
         {
@@ -203,7 +212,7 @@ public sealed class StatsReader(TelemetryDb db, TimeProvider clock, IOptions<Tel
             """, startColumn, "location", source, scope, plan);
         if (command is null)
             return;
-        await using var reader = await command.ExecuteReaderAsync(ct);
+        await using var reader = await ExecuteAsync(command, ct);
         while (await reader.ReadAsync(ct))
             PiecesOf(pieces, reader.GetString(0)).Add((reader.GetFieldValue<DateTimeOffset>(1), RollupWriter.ReadSummary(reader, 2)));
     }
@@ -271,7 +280,7 @@ public sealed class StatsReader(TelemetryDb db, TimeProvider clock, IOptions<Tel
         command.CommandText = sql.ToString();
 
         var latest = new Dictionary<string, (DateTimeOffset At, bool Up)>(StringComparer.Ordinal);
-        await using var reader = await command.ExecuteReaderAsync(ct);
+        await using var reader = await ExecuteAsync(command, ct);
         while (await reader.ReadAsync(ct))
         {
             var (location, at) = (reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1));
