@@ -11,8 +11,8 @@ string Option(string name, string fallback)
 var serviceDll = Option("--service", "services/TelemetryIngest/bin/Release/net10.0/Sentinel.TelemetryIngest.dll");
 if (mode is "ingest" or "all")
 {
-    var count = int.Parse(Option("--count", "200000"));
-    await IngestBench.RunAsync(serviceDll, count, int.Parse(Option("--singles", count.ToString())), int.Parse(Option("--per-message", "500")));
+    var count = int.Parse(Option("--count", "100000"));
+    await IngestBench.RunAsync(serviceDll, count, int.Parse(Option("--singles", "10000")), int.Parse(Option("--per-message", "500")));
 }
 if (mode is "stats" or "all")
-    await StatsBench.RunAsync(int.Parse(Option("--monitors", "1000")), int.Parse(Option("--queries", "300")));
+    await StatsBench.RunAsync(int.Parse(Option("--monitors", "1000")), int.Parse(Option("--queries", "300")), args.Contains("--fresh"));

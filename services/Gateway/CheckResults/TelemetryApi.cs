@@ -3,8 +3,10 @@ using Sentinel.Gateway.Api;
 
 namespace Sentinel.Gateway.CheckResults;
 
+/// Location: where the check ran (null without one); Unknown: the Checker could not judge, never counted in stats.
 public sealed record CheckResultView(
-    Guid CheckId, bool Up, int? StatusCode, double LatencyMs, string? Error, DateTimeOffset DueAt, DateTimeOffset CheckedAt);
+    Guid CheckId, bool Up, int? StatusCode, double LatencyMs, string? Error, DateTimeOffset DueAt, DateTimeOffset CheckedAt,
+    string? Location = null, bool Unknown = false);
 
 /// Telemetry-Ingest's internal API: raw check results stay there.
 public interface ITelemetryApi

@@ -13,7 +13,7 @@ public static class GetMonitorStats
     public static void MapGetMonitorStats(this RouteGroupBuilder api) => api.MapGet("/monitors/{id:guid}/stats", Handle);
 
     static async Task<Results<Ok<MonitorStatsView>, ValidationProblem, ProblemHttpResult>> Handle(
-        Guid id, string? window, string? series, ITelemetryStatsApi telemetry, CatalogDb db, TenantContext tenant,
+        Guid id, string? window, string? series, string? location, ITelemetryStatsApi telemetry, CatalogDb db, TenantContext tenant,
         CancellationToken ct)
     {
         // Checked here as well as in Telemetry-Ingest so a bad request never costs a call, and the caller gets the
@@ -25,11 +25,14 @@ public static class GetMonitorStats
             errors["series"] = ["Series must be 1h or 1d."];
         else if (series == "1h" && window is not null && WideWindows.Contains(window))
             errors["series"] = ["Hourly series are available for windows up to 30d; use series=1d."];
+        if (location is { Length: > 100 })
+            errors["location"] = ["Location must be at most 100 characters."];
         if (errors.Count > 0)
             return Problems.Validation(errors);
         if (!await db.Monitors.AnyAsync(m => m.Id == id && m.TenantId == tenant.Id, ct))
             return Problems.NotFound("monitor", id);
 
-        return TypedResults.Ok(await telemetry.GetStats(tenant.Id, id, window ?? "24h", series, ct));
+        return TypedResults.Ok(await telemetry.GetStatsAt(tenant.Id, id, window ?? "24h", series,
+            string.IsNullOrWhiteSpace(location) ? null : location, ct));
     }
 }

@@ -13,13 +13,22 @@ public sealed record StatsBucketView(
 public sealed record MonitorStatsView(
     Guid MonitorId, string Window, DateTimeOffset From, DateTimeOffset To, long Checks, long UpChecks,
     double? UptimePercent, double DowntimeSeconds, LatencyView? Latency, bool PercentilesExact, string? Series,
-    IReadOnlyList<StatsBucketView>? Buckets);
+    IReadOnlyList<StatsBucketView>? Buckets)
+{
+    /// The location filter applied (null: all locations).
+    public string? Location { get; init; }
+}
 
 /// Telemetry-Ingest's stats endpoint: uptime, downtime and latency are computed where the results are.
 public interface ITelemetryStatsApi
 {
     [Get("/internal/tenants/{tenantId}/monitors/{monitorId}/stats")]
     Task<MonitorStatsView> GetStats(Guid tenantId, Guid monitorId, string? window, string? series, CancellationToken ct);
+
+    /// The same figures for the results checked from one location only (location null: all of them).
+    [Get("/internal/tenants/{tenantId}/monitors/{monitorId}/stats")]
+    Task<MonitorStatsView> GetStatsAt(
+        Guid tenantId, Guid monitorId, string? window, string? series, string? location, CancellationToken ct);
 }
 
 public static class TelemetryStatsRegistration

@@ -161,6 +161,10 @@ namespace Sentinel.TelemetryIngest.Migrations
                         .HasColumnType("double precision")
                         .HasColumnName("latency_ms");
 
+                    b.Property<string>("Location")
+                        .HasColumnType("text")
+                        .HasColumnName("location");
+
                     b.Property<Guid>("MonitorId")
                         .HasColumnType("uuid")
                         .HasColumnName("monitor_id");
@@ -172,6 +176,10 @@ namespace Sentinel.TelemetryIngest.Migrations
                     b.Property<Guid>("TenantId")
                         .HasColumnType("uuid")
                         .HasColumnName("tenant_id");
+
+                    b.Property<bool>("Unknown")
+                        .HasColumnType("boolean")
+                        .HasColumnName("unknown");
 
                     b.Property<bool>("Up")
                         .HasColumnType("boolean")

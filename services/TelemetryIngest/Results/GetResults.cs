@@ -3,8 +3,11 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Sentinel.TelemetryIngest.Results;
 
+/// Location: where the check ran (null when the Checker has none); Unknown: the Checker could not judge, so the
+/// result counts neither as up nor as down in stats.
 public sealed record ResultItem(
-    Guid CheckId, bool Up, int? StatusCode, double LatencyMs, string? Error, DateTimeOffset DueAt, DateTimeOffset CheckedAt);
+    Guid CheckId, bool Up, int? StatusCode, double LatencyMs, string? Error, DateTimeOffset DueAt, DateTimeOffset CheckedAt,
+    string? Location, bool Unknown);
 
 public sealed record ResultsPage(IReadOnlyList<ResultItem> Items, string? NextCursor);
 
@@ -39,7 +42,7 @@ public static class GetResults
         var page = await rows
             .OrderByDescending(r => r.CheckedAt).ThenByDescending(r => r.CheckId)
             .Take(query.Limit + 1)
-            .Select(r => new ResultItem(r.CheckId, r.Up, r.StatusCode, r.LatencyMs, r.Error, r.DueAt, r.CheckedAt))
+            .Select(r => new ResultItem(r.CheckId, r.Up, r.StatusCode, r.LatencyMs, r.Error, r.DueAt, r.CheckedAt, r.Location, r.Unknown))
             .ToListAsync(ct);
 
         string? next = null;

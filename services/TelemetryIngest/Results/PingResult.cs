@@ -16,6 +16,8 @@ public sealed class PingResult
     public DateTimeOffset DueAt { get; init; }
     public DateTimeOffset CheckedAt { get; init; }
     public DateTimeOffset IngestedAt { get; init; }
+    public string? Location { get; init; }
+    public bool Unknown { get; init; }
 
     internal static void Configure(EntityTypeBuilder<PingResult> e)
     {
@@ -32,5 +34,7 @@ public sealed class PingResult
         e.Property(r => r.DueAt).HasColumnName("due_at");
         e.Property(r => r.CheckedAt).HasColumnName("checked_at");
         e.Property(r => r.IngestedAt).HasColumnName("ingested_at");
+        e.Property(r => r.Location).HasColumnName("location");
+        e.Property(r => r.Unknown).HasColumnName("unknown");
     }
 }

@@ -17,35 +17,38 @@ public sealed class RollupWriter(TelemetryDb db, TimeProvider clock)
         create temp table claimed on commit drop as
         with taken as (
             delete from telemetry.rollup_pending
-            where (tenant_id, monitor_id, hour_start) in (
-                select tenant_id, monitor_id, hour_start from telemetry.rollup_pending
+            where (tenant_id, monitor_id, hour_start, location) in (
+                select tenant_id, monitor_id, hour_start, location from telemetry.rollup_pending
                 where hour_start <= $1
                 order by hour_start
                 limit $2
                 for update skip locked)
-            returning tenant_id, monitor_id, hour_start)
+            returning tenant_id, monitor_id, hour_start, location)
         select * from taken
         """;
 
+    // Rollups are kept per location ('' for results without one); unknown results (the Checker could not judge)
+    // are neither up nor down, so they are left out here as if they had not happened.
     static readonly string Hourly = $$"""
         with raw as (
-            select c.tenant_id, c.monitor_id, c.hour_start, r.up, r.latency_ms, r.due_at,
-                   lead(r.due_at) over (partition by c.tenant_id, c.monitor_id, c.hour_start order by r.due_at) as next_due_at
+            select c.tenant_id, c.monitor_id, c.hour_start, c.location, r.up, r.latency_ms, r.due_at,
+                   lead(r.due_at) over (partition by c.tenant_id, c.monitor_id, c.hour_start, c.location order by r.due_at) as next_due_at
             from claimed c
             join telemetry.ping_results r
               on r.monitor_id = c.monitor_id and r.tenant_id = c.tenant_id
              and r.due_at >= c.hour_start and r.due_at < c.hour_start + interval '1 hour'
+             and coalesce(r.location, '') = c.location and not r.unknown
         ), buckets as (
-            select tenant_id, monitor_id, hour_start, {{LatencyHistogram.SqlBucketOf}} as bucket, count(*)::int as n
+            select tenant_id, monitor_id, hour_start, location, {{LatencyHistogram.SqlBucketOf}} as bucket, count(*)::int as n
             from raw where up
-            group by 1, 2, 3, 4
+            group by 1, 2, 3, 4, 5
         ), histograms as (
-            select tenant_id, monitor_id, hour_start,
+            select tenant_id, monitor_id, hour_start, location,
                    array_agg(bucket order by bucket) as buckets, array_agg(n order by bucket) as counts
             from buckets
-            group by 1, 2, 3
+            group by 1, 2, 3, 4
         ), hours as (
-            select tenant_id, monitor_id, hour_start,
+            select tenant_id, monitor_id, hour_start, location,
                    count(*)::int as checks,
                    (count(*) filter (where up))::int as up_checks,
                    min(latency_ms) filter (where up) as latency_min,
@@ -61,16 +64,16 @@ public sealed class RollupWriter(TelemetryDb db, TimeProvider clock)
                    coalesce(sum(extract(epoch from next_due_at - due_at)) filter (where not up and next_due_at is not null), 0)::float8
                        as down_seconds
             from raw
-            group by 1, 2, 3
+            group by 1, 2, 3, 4
         )
-        insert into telemetry.rollup_hourly (tenant_id, monitor_id, hour_start, checks, up_checks, latency_min, latency_max,
+        insert into telemetry.rollup_hourly (tenant_id, monitor_id, hour_start, location, checks, up_checks, latency_min, latency_max,
             latency_sum, p50, p95, p99, first_at, first_up, last_at, last_up, down_seconds, histogram_buckets,
             histogram_counts, rolled_up_at)
-        select h.tenant_id, h.monitor_id, h.hour_start, h.checks, h.up_checks, h.latency_min, h.latency_max, h.latency_sum,
+        select h.tenant_id, h.monitor_id, h.hour_start, h.location, h.checks, h.up_checks, h.latency_min, h.latency_max, h.latency_sum,
                h.p50, h.p95, h.p99, h.first_at, h.first_up, h.last_at, h.last_up, h.down_seconds,
                coalesce(g.buckets, '{}'), coalesce(g.counts, '{}'), $1
-        from hours h left join histograms g using (tenant_id, monitor_id, hour_start)
-        on conflict (tenant_id, monitor_id, hour_start) do update set
+        from hours h left join histograms g using (tenant_id, monitor_id, hour_start, location)
+        on conflict (tenant_id, monitor_id, hour_start, location) do update set
             checks = excluded.checks, up_checks = excluded.up_checks, latency_min = excluded.latency_min,
             latency_max = excluded.latency_max, latency_sum = excluded.latency_sum, p50 = excluded.p50,
             p95 = excluded.p95, p99 = excluded.p99, first_at = excluded.first_at, first_up = excluded.first_up,
@@ -80,21 +83,21 @@ public sealed class RollupWriter(TelemetryDb db, TimeProvider clock)
         """;
 
     const string HoursOfDirtyDays = """
-        select h.tenant_id, h.monitor_id, d.day_start, h.checks, h.up_checks, h.latency_min, h.latency_max, h.latency_sum,
+        select h.tenant_id, h.monitor_id, d.location, d.day_start, h.checks, h.up_checks, h.latency_min, h.latency_max, h.latency_sum,
                h.first_at, h.first_up, h.last_at, h.last_up, h.down_seconds, h.histogram_buckets, h.histogram_counts
-        from (select distinct tenant_id, monitor_id, date_trunc('day', hour_start, 'UTC') as day_start from claimed) d
+        from (select distinct tenant_id, monitor_id, location, date_trunc('day', hour_start, 'UTC') as day_start from claimed) d
         join telemetry.rollup_hourly h
-          on h.tenant_id = d.tenant_id and h.monitor_id = d.monitor_id
+          on h.tenant_id = d.tenant_id and h.monitor_id = d.monitor_id and h.location = d.location
          and h.hour_start >= d.day_start and h.hour_start < d.day_start + interval '1 day'
-        order by h.tenant_id, h.monitor_id, h.hour_start
+        order by h.tenant_id, h.monitor_id, d.location, h.hour_start
         """;
 
     const string UpsertDay = """
-        insert into telemetry.rollup_daily (tenant_id, monitor_id, day_start, checks, up_checks, latency_min, latency_max,
+        insert into telemetry.rollup_daily (tenant_id, monitor_id, location, day_start, checks, up_checks, latency_min, latency_max,
             latency_sum, p50, p95, p99, first_at, first_up, last_at, last_up, down_seconds, histogram_buckets,
             histogram_counts, rolled_up_at)
-        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
-        on conflict (tenant_id, monitor_id, day_start) do update set
+        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
+        on conflict (tenant_id, monitor_id, day_start, location) do update set
             checks = excluded.checks, up_checks = excluded.up_checks, latency_min = excluded.latency_min,
             latency_max = excluded.latency_max, latency_sum = excluded.latency_sum, p50 = excluded.p50,
             p95 = excluded.p95, p99 = excluded.p99, first_at = excluded.first_at, first_up = excluded.first_up,
@@ -157,7 +160,7 @@ public sealed class RollupWriter(TelemetryDb db, TimeProvider clock)
         }
     }
 
-    sealed record DayRollup(Guid TenantId, Guid MonitorId, DateTimeOffset DayStart, CheckSummary Summary);
+    sealed record DayRollup(Guid TenantId, Guid MonitorId, string Location, DateTimeOffset DayStart, CheckSummary Summary);
 
     static async Task<List<DayRollup>> ReadDaysAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
     {
@@ -167,13 +170,15 @@ public sealed class RollupWriter(TelemetryDb db, TimeProvider clock)
         DayRollup? current = null;
         while (await reader.ReadAsync(ct))
         {
-            var (tenantId, monitorId, dayStart) = (reader.GetGuid(0), reader.GetGuid(1), reader.GetFieldValue<DateTimeOffset>(2));
-            if (current is null || current.TenantId != tenantId || current.MonitorId != monitorId || current.DayStart != dayStart)
+            var (tenantId, monitorId, location, dayStart) =
+                (reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3));
+            if (current is null || current.TenantId != tenantId || current.MonitorId != monitorId
+                || current.Location != location || current.DayStart != dayStart)
             {
-                current = new DayRollup(tenantId, monitorId, dayStart, new CheckSummary());
+                current = new DayRollup(tenantId, monitorId, location, dayStart, new CheckSummary());
                 days.Add(current);
             }
-            current.Summary.Append(ReadSummary(reader, 3));
+            current.Summary.Append(ReadSummary(reader, 4));
         }
         return days;
     }
@@ -200,6 +205,7 @@ public sealed class RollupWriter(TelemetryDb db, TimeProvider clock)
             {
                 new() { Value = day.TenantId },
                 new() { Value = day.MonitorId },
+                new() { Value = day.Location },
                 new() { Value = day.DayStart },
                 new() { Value = (int)s.Checks },
                 new() { Value = (int)s.UpChecks },

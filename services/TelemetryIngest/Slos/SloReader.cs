@@ -96,7 +96,7 @@ public sealed class SloReader(TelemetryDb db, TimeProvider clock, IOptions<Telem
             if (ranges.Length > 0)
                 selects.Add($"{sql} where tenant_id = $1 and monitor_id = any($2) and ({ranges})");
         }
-        Add(PartSource.Raw, "select count(*)::bigint, (count(*) filter (where up))::bigint from telemetry.ping_results", "due_at");
+        Add(PartSource.Raw, "select (count(*) filter (where not unknown))::bigint, (count(*) filter (where up and not unknown))::bigint from telemetry.ping_results", "due_at");
         Add(PartSource.Hour, "select sum(checks)::bigint, sum(up_checks)::bigint from telemetry.rollup_hourly", "hour_start");
         Add(PartSource.Day, "select sum(checks)::bigint, sum(up_checks)::bigint from telemetry.rollup_daily", "day_start");
         command.CommandText = string.Join("\nunion all\n", selects);

@@ -11,10 +11,14 @@ public sealed record StatsBucket(
 
 /// PercentilesExact: true when the window was read from raw results only (windows up to 24h); otherwise the
 /// percentiles come from merged latency histograms and are within 1 % of the true values.
+/// Location: the filter asked for (null: all locations; unknown results never count).
 public sealed record MonitorStats(
     Guid MonitorId, string Window, DateTimeOffset From, DateTimeOffset To, long Checks, long UpChecks,
     double? UptimePercent, double DowntimeSeconds, LatencyStats? Latency, bool PercentilesExact, string? Series,
-    IReadOnlyList<StatsBucket>? Buckets);
+    IReadOnlyList<StatsBucket>? Buckets)
+{
+    public string? Location { get; init; }
+}
 
 /// Uptime, downtime and latency of one monitor over a window ending now, for the Gateway. Internal: the Gateway
 /// has checked that the monitor belongs to the tenant; the tenant filter keeps one tenant's ids from another's data.
@@ -27,9 +31,9 @@ public static class GetStats
     }
 
     static async Task<Results<Ok<MonitorStats>, ValidationProblem>> Handle(
-        Guid tenantId, Guid monitorId, string? window, string? series, StatsReader reader, CancellationToken ct)
+        Guid tenantId, Guid monitorId, string? window, string? series, string? location, StatsReader reader, CancellationToken ct)
     {
-        if (StatsRequest.Parse(window, series, out var errors) is not { } request)
+        if (StatsRequest.Parse(window, series, location, out var errors) is not { } request)
             return TypedResults.ValidationProblem(errors);
         return TypedResults.Ok(await reader.ReadAsync(tenantId, monitorId, request, ct));
     }

@@ -1,8 +1,13 @@
 namespace Sentinel.TelemetryIngest.Stats;
 
 /// The validated query of the stats endpoint: a window ending now, and optionally a series of hour or day buckets.
+/// Location: only results checked from there (null: every location, each location's downtime averaged).
 public sealed record StatsRequest(string Window, TimeSpan Length, string? Series, TimeSpan? BucketLength)
 {
+    public string? Location { get; init; }
+
+    public const int MaxLocationLength = 100;
+
     public static readonly IReadOnlyDictionary<string, TimeSpan> Windows = new Dictionary<string, TimeSpan>
     {
         ["1h"] = TimeSpan.FromHours(1),
@@ -22,9 +27,14 @@ public sealed record StatsRequest(string Window, TimeSpan Length, string? Series
     /// Hourly buckets beyond 30 days would be thousands of points; a chart that wide wants days.
     public static readonly TimeSpan MaxHourlySeriesWindow = TimeSpan.FromDays(30);
 
-    public static StatsRequest? Parse(string? window, string? series, out Dictionary<string, string[]> errors)
+    public static StatsRequest? Parse(string? window, string? series, out Dictionary<string, string[]> errors) =>
+        Parse(window, series, null, out errors);
+
+    public static StatsRequest? Parse(string? window, string? series, string? location, out Dictionary<string, string[]> errors)
     {
         errors = [];
+        if (location is { Length: > MaxLocationLength })
+            errors["location"] = [$"'location' must be at most {MaxLocationLength} characters."];
         window ??= "24h";
         if (!Windows.TryGetValue(window, out var length))
             errors["window"] = [$"'window' must be one of {string.Join(", ", Windows.Keys)}."];
@@ -39,6 +49,8 @@ public sealed record StatsRequest(string Window, TimeSpan Length, string? Series
             else
                 bucket = b;
         }
-        return errors.Count > 0 ? null : new StatsRequest(window, length, series, bucket);
+        return errors.Count > 0
+            ? null
+            : new StatsRequest(window, length, series, bucket) { Location = string.IsNullOrWhiteSpace(location) ? null : location };
     }
 }

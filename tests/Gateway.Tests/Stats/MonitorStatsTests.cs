@@ -53,6 +53,17 @@ public sealed class MonitorStatsTests
     }
 
     [Test]
+    public async Task A_location_filter_is_passed_to_Telemetry_Ingest()
+    {
+        var monitor = await Monitors.MonitorEndpointsTests.CreateAsync(api);
+
+        await api.GetFromJsonAsync<JsonElement>($"/api/v1/monitors/{monitor.Id}/stats?window=30d&location=eu-west");
+
+        Assert.That(telemetry.Requests, Has.Member(
+            $"/internal/tenants/{BootstrapApiKey.DefaultTenantId}/monitors/{monitor.Id}/stats?window=30d&location=eu-west"));
+    }
+
+    [Test]
     public async Task The_window_defaults_to_24_hours()
     {
         var monitor = await Monitors.MonitorEndpointsTests.CreateAsync(api);

@@ -1,9 +1,11 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Sentinel.Contracts;
+using Sentinel.TelemetryIngest.Results;
 using Sentinel.Testing;
 using static Sentinel.TelemetryIngest.Tests.TelemetryEnvironment;
 
@@ -98,6 +100,27 @@ public sealed class MonitorCheckedConsumerTests
         await Poll.UntilAsync(() => MetricAsync("sentinel_results_received_total"), n => n >= receivedBefore + 600,
             TimeSpan.FromSeconds(30), "both copies of the batch to be consumed");
         Assert.That(await StoredAsync(monitorId), Is.EqualTo(300));
+    }
+
+    [Test]
+    public async Task A_batch_keeps_each_results_location_and_unknown_flag_and_the_results_api_returns_them()
+    {
+        var (tenantId, monitorId) = (Guid.NewGuid(), Guid.NewGuid());
+        var results = ResultsFor(monitorId, 3)
+            .Select((r, i) => r with { TenantId = tenantId, Location = i == 0 ? null : "eu-west", Unknown = i == 2 })
+            .ToList();
+        var bus = Service.Services.GetRequiredService<IBus>();
+
+        await bus.Publish(new MonitorCheckedBatch(Guid.NewGuid(), results));
+
+        await Poll.UntilAsync(() => StoredAsync(monitorId), n => n >= 3, TimeSpan.FromSeconds(30), "3 stored results");
+        var page = await Client.GetFromJsonAsync<ResultsPage>($"/internal/tenants/{tenantId}/monitors/{monitorId}/results");
+        Assert.That(page!.Items.Select(i => (i.CheckId, i.Location, i.Unknown)), Is.EqualTo(new[]
+        {
+            (results[2].CheckId, (string?)"eu-west", true),
+            (results[1].CheckId, "eu-west", false),
+            (results[0].CheckId, null, false),
+        }));
     }
 
     [Test]

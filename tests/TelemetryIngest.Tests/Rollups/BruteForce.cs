@@ -22,6 +22,24 @@ public static class BruteForce
             inside[0].DueAt, inside[0].Up, inside[^1].DueAt, inside[^1].Up);
     }
 
+    /// Downtime by its definition: from each down result to the next result (or the window end), clipped to the
+    /// window, starting from the last result before the window if it is at most a day older.
+    public static double Downtime(IEnumerable<MonitorChecked> all, DateTimeOffset from, DateTimeOffset to)
+    {
+        var sorted = all.Where(r => r.DueAt < to && r.DueAt >= from.AddDays(-1)).OrderBy(r => r.DueAt).ToList();
+        var down = 0.0;
+        for (var i = 0; i < sorted.Count; i++)
+        {
+            if (sorted[i].Up)
+                continue;
+            var end = i + 1 < sorted.Count ? sorted[i + 1].DueAt : to;
+            var start = sorted[i].DueAt < from ? from : sorted[i].DueAt;
+            if (end > start)
+                down += (end - start).TotalSeconds;
+        }
+        return down;
+    }
+
     /// Linear interpolation between the nearest ranks, as PostgreSQL's percentile_cont.
     public static double PercentileCont(IReadOnlyList<double> sorted, double q)
     {
