@@ -23,6 +23,9 @@ public static class NotificationText
             NotificationEvents.Escalation =>
                 $"Monitor '{n.MonitorName}' is still DOWN after {downFor}, escalated{(n.EscalationLevel is { } level ? $" to level {level}" : "")}{error}",
             TestEvent => "This is a test notification from Sentinel. If you can read it, the channel works.",
+            NotificationEvents.LocationUnknown =>
+                $"Check {n.MonitorName} is UNKNOWN: its results cannot be trusted and change no monitor's state{error}",
+            NotificationEvents.LocationRecovered => $"Check {n.MonitorName} is healthy again after {downFor}",
             _ => $"Monitor '{n.MonitorName}' is DOWN{error}",
         };
     }
@@ -35,6 +38,8 @@ public static class NotificationText
         NotificationEvents.Escalation =>
             $"🚨 Escalation{(n.EscalationLevel is { } level ? $" (level {level})" : "")}: {n.MonitorName} is DOWN",
         TestEvent => "🧪 Sentinel test notification",
+        NotificationEvents.LocationUnknown => $"⚠️ UNKNOWN: check {n.MonitorName}",
+        NotificationEvents.LocationRecovered => $"✅ Healthy again: check {n.MonitorName}",
         _ => $"🔴 DOWN: {n.MonitorName}",
     };
 
