@@ -15,7 +15,9 @@ namespace Sentinel.EndToEnd.Tests;
 public sealed class LocationTests
 {
     static readonly string[] Locations = ["loc-a", "loc-b", "loc-c"];
-    const int IntervalSeconds = 2;
+    // A 3 s timeout, not 1 s: on a loaded two-core box a loopback check can take over a second, and a timed-out
+    // check is a down result — the test is about quorum, not about how fast a busy machine answers.
+    const int IntervalSeconds = 3;
 
     LoopbackServer server = null!;
     // Closed and reopened by a test (that is the point), disposed in OneTimeTearDown; the analyzer wants a [TearDown].
@@ -165,8 +167,8 @@ public sealed class LocationTests
             type = "http",
             url = server.TargetUrl(name),
             intervalSeconds = IntervalSeconds,
-            timeoutSeconds = 1,
-            failureThreshold = 1,
+            timeoutSeconds = IntervalSeconds,
+            failureThreshold = 2,
             channelIds = new[] { channelId },
             locations,
             quorum,

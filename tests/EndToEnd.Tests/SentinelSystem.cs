@@ -44,7 +44,7 @@ public sealed class SentinelSystem
             ["Outbox__PollMilliseconds"] = "50",
             // Heartbeat tests wait for missed deadlines: seconds, not the production minimum of a minute.
             ["Heartbeats__MinSeconds"] = "1",
-            // Location tests: 2-second monitors, rounds closing 2 s after their check timeout, Checkers reporting
+            // Location tests: 3-second monitors, rounds closing 2 s after their check timeout, Checkers reporting
             // (and probing their canaries) every second, a location offline after 4 silent seconds.
             ["Monitors__MinIntervalSeconds"] = "1",
             ["Alerting__RoundMarginSeconds"] = "2",
