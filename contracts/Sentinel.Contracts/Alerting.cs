@@ -16,6 +16,11 @@ public static class NotificationEvents
     public const string Reminder = "reminder";
     /// An escalation level was reached: SendNotification.EscalationLevel says which (1-based).
     public const string Escalation = "escalation";
+    /// Operational: every Checker of a location is failing its canaries or silent; MonitorName names the location
+    /// ("location eu-west") and MonitorId is empty. Sent once per outage of the location (see docs/architecture.md).
+    public const string LocationUnknown = "location-unknown";
+    /// Operational: the location's Checkers are healthy again; sent once, to the channels that heard LocationUnknown.
+    public const string LocationRecovered = "location-recovered";
 }
 
 /// Published by Alert-Evaluation when a monitor's status flips. ChangedAt orders them.

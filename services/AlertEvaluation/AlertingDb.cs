@@ -3,8 +3,10 @@ using Sentinel.AlertEvaluation.Escalation;
 using Sentinel.AlertEvaluation.Heartbeats;
 using Sentinel.AlertEvaluation.History;
 using Sentinel.AlertEvaluation.Incidents;
+using Sentinel.AlertEvaluation.Locations;
 using Sentinel.AlertEvaluation.Maintenance;
 using Sentinel.AlertEvaluation.Monitors;
+using Sentinel.AlertEvaluation.Rounds;
 using Sentinel.AlertEvaluation.Rules;
 using Sentinel.AlertEvaluation.Slos;
 using Sentinel.AlertEvaluation.State;
@@ -27,6 +29,10 @@ public sealed class AlertingDb(DbContextOptions<AlertingDb> options) : DbContext
     public DbSet<HeartbeatRun> HeartbeatRuns => Set<HeartbeatRun>();
     public DbSet<MonitorFlip> Flips => Set<MonitorFlip>();
     public DbSet<SloCopy> Slos => Set<SloCopy>();
+    public DbSet<CheckRound> Rounds => Set<CheckRound>();
+    public DbSet<RoundResult> RoundResults => Set<RoundResult>();
+    public DbSet<CheckerReport> CheckerReports => Set<CheckerReport>();
+    public DbSet<LocationState> LocationStates => Set<LocationState>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
 
     protected override void OnModelCreating(ModelBuilder model)
@@ -44,5 +50,9 @@ public sealed class AlertingDb(DbContextOptions<AlertingDb> options) : DbContext
         HeartbeatRun.Configure(model.Entity<HeartbeatRun>());
         MonitorFlip.Configure(model.Entity<MonitorFlip>());
         SloCopy.Configure(model.Entity<SloCopy>());
+        CheckRound.Configure(model.Entity<CheckRound>());
+        RoundResult.Configure(model.Entity<RoundResult>());
+        CheckerReport.Configure(model.Entity<CheckerReport>());
+        LocationState.Configure(model.Entity<LocationState>());
     }
 }

@@ -2,9 +2,11 @@ using Sentinel.AlertEvaluation;
 using Sentinel.AlertEvaluation.Escalation;
 using Sentinel.AlertEvaluation.Heartbeats;
 using Sentinel.AlertEvaluation.Incidents;
+using Sentinel.AlertEvaluation.Locations;
 using Sentinel.AlertEvaluation.Maintenance;
 using Sentinel.AlertEvaluation.Monitors;
 using Sentinel.AlertEvaluation.RateLimiting;
+using Sentinel.AlertEvaluation.Rounds;
 using Sentinel.AlertEvaluation.Rules;
 using Sentinel.AlertEvaluation.Slos;
 using Sentinel.AlertEvaluation.State;
@@ -29,6 +31,7 @@ builder.AddSentinelBus("AlertEvaluation", x =>
     x.AddConsumer<SloUpsertedConsumer>();
     x.AddConsumer<SloDeletedConsumer>();
     x.AddHeartbeatConsumers(); // pings, deadline misses, flips: see Heartbeats/
+    x.AddConsumer<CheckerStatusConsumer>(); // Checkers' health per location: see Locations/
 });
 builder.Services.AddSingleton<RedisConnection>();
 builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded, ["ready"]);
@@ -37,6 +40,8 @@ builder.Services.AddScoped<AlertDispatcher>();
 builder.Services.AddScoped<ResultEvaluation>();
 builder.Services.AddScoped<HeartbeatEvaluation>();
 builder.Services.AddScoped<DueWork>();
+builder.Services.AddScoped<RoundTracker>();
+builder.Services.AddScoped<LocationWatch>();
 builder.Services.AddHostedService<AlertClock>();
 builder.Services.AddSingleton<IncidentMetrics>();
 builder.Services.AddSloAlerting(); // burn-rate alerts, see Slos/
@@ -46,6 +51,8 @@ app.MapSentinelDefaults();
 app.Services.GetRequiredService<IncidentMetrics>().Register();
 app.MapIncidentEndpoints();
 app.MapHeartbeatEndpoints();
+app.MapRoundEndpoints();
+app.MapLocationEndpoints();
 await app.RunOrMigrateAsync(args, DatabaseExtensions.MigrateAsync<AlertingDb>);
 
 public partial class Program;

@@ -1,4 +1,5 @@
 using Sentinel.Checker.Checks;
+using Sentinel.Checker.Locations;
 using Sentinel.Contracts;
 using Sentinel.ServiceDefaults;
 using Sentinel.ServiceDefaults.Messaging;
@@ -6,8 +7,14 @@ using Sentinel.ServiceDefaults.Messaging;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddSentinelDefaults();
 builder.AddSentinelBus("Checker", x =>
-    x.AddConsumer<CheckMonitorBatchConsumer>().Endpoint(e => e.Name = Queues.CheckMonitorBatch));
+{
+    x.AddConsumer<CheckMonitorBatchConsumer>().Endpoint(e => e.Name = Queues.CheckMonitorBatch);
+    // A Checker with Checker:Location also takes the checks meant for its location (see docs/architecture.md).
+    if (CheckerIdentity.LocationQueue(builder.Configuration) is { } locationQueue)
+        x.AddConsumer<LocationCheckMonitorBatchConsumer>().Endpoint(e => e.Name = locationQueue);
+});
 builder.Services.AddChecks();
+builder.Services.AddCanaries();
 
 var app = builder.Build();
 app.MapSentinelDefaults();

@@ -102,6 +102,8 @@ public sealed class CatalogDb(DbContextOptions<CatalogDb> options) : DbContext(o
             e.Property(m => m.PingToken).HasColumnName("ping_token").HasMaxLength(64);
             e.Property(m => m.Slug).HasColumnName("slug").HasMaxLength(100);
             e.Property(m => m.ResumedAt).HasColumnName("resumed_at");
+            e.Property(m => m.Locations).HasColumnName("locations").HasDefaultValueSql("'{}'::text[]");
+            e.Property(m => m.Quorum).HasColumnName("quorum");
             // The default covers rows written by SQL alone (and the backfill of existing rows in the migration).
             e.Property(m => m.PublicId).HasColumnName("public_id").HasMaxLength(32)
                 .HasDefaultValueSql("replace(gen_random_uuid()::text, '-', '')");

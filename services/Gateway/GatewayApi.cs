@@ -12,6 +12,7 @@ using Sentinel.Gateway.Events;
 using Sentinel.Gateway.EscalationPolicies;
 using Sentinel.Gateway.Heartbeats;
 using Sentinel.Gateway.Incidents;
+using Sentinel.Gateway.Locations;
 using Sentinel.Gateway.MaintenanceWindows;
 using Sentinel.Gateway.Monitors;
 using Sentinel.Gateway.Slos;
@@ -43,6 +44,7 @@ public static class GatewayApi
         services.AddHeartbeats();
         services.AddOwnerUnavailableHandling();
         services.AddInternalApi<IAlertEvaluationApi>("AlertEvaluation", "http://localhost:5084");
+        services.AddInternalApi<ILocationsApi>("AlertEvaluation", "http://localhost:5084");
         services.AddInternalApi<ITelemetryApi>("TelemetryIngest", "http://localhost:5083");
         services.AddInternalApi<IDeliveryApi>("Delivery", "http://localhost:5085");
         services.AddCheckerApi();
@@ -79,6 +81,8 @@ public static class GatewayApi
         api.MapListMonitorResults();
         api.MapGetMonitorStats();
         api.MapListMonitorIncidents();
+        api.MapListMonitorRounds();
+        api.MapListLocations();
         api.MapCreateChannel();
         api.MapListChannels();
         api.MapGetChannel();

@@ -21,6 +21,9 @@ public sealed class SentinelSystem
 
     public static HttpClient Gateway { get; private set; } = null!;
 
+    /// What every service process was started with: tests starting further processes (a Checker per location) reuse it.
+    public static IReadOnlyDictionary<string, string> Environment { get; private set; } = new Dictionary<string, string>();
+
     [OneTimeSetUp]
     public async Task StartAsync()
     {
@@ -41,7 +44,16 @@ public sealed class SentinelSystem
             ["Outbox__PollMilliseconds"] = "50",
             // Heartbeat tests wait for missed deadlines: seconds, not the production minimum of a minute.
             ["Heartbeats__MinSeconds"] = "1",
+            // Location tests: 3-second monitors, rounds closing 2 s after their check timeout, Checkers reporting
+            // (and probing their canaries) every second, a location offline after 4 silent seconds.
+            ["Monitors__MinIntervalSeconds"] = "1",
+            ["Alerting__RoundMarginSeconds"] = "2",
+            ["Alerting__CheckerSilenceSeconds"] = "4",
+            ["Checker__StatusSeconds"] = "1",
+            ["Checker__CanaryIntervalSeconds"] = "1",
+            ["Checker__CanaryTimeoutSeconds"] = "1",
         };
+        Environment = environment;
         foreach (var (name, port) in ports)
             environment[$"Services__{name}"] = $"http://127.0.0.1:{port}";
 
@@ -72,7 +84,7 @@ public sealed class SentinelSystem
     /// Each process's console output, kept next to the test results (logName tells a second replica's log apart).
     public static string LogPath(string logName) => Path.Combine(TestContext.CurrentContext.WorkDirectory, $"e2e-{logName}.log");
 
-    static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

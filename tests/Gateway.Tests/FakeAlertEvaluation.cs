@@ -61,6 +61,39 @@ public sealed class FakeAlertEvaluation : IAsyncDisposable
             });
         });
 
+        app.MapGet("/internal/locations", () => Results.Json(new
+        {
+            items = new[]
+            {
+                new
+                {
+                    name = "eu-west", status = "unknown", reason = "canaries unreachable: tcp://10.0.0.1:53", since = "2026-01-01T00:00:00+00:00",
+                    outageSince = "2026-01-01T00:00:00+00:00",
+                    checkers = new[] { new { checkerId = Guid.Empty, healthy = false, reason = "canaries unreachable", canaries = 1, lastSeenAt = "2026-01-01T00:00:01+00:00" } },
+                },
+            },
+        }));
+        app.MapGet("/internal/tenants/{tenantId:guid}/monitors/{monitorId:guid}/rounds", (Guid tenantId, Guid monitorId, HttpRequest request) =>
+        {
+            fake!.Requests.Add(request.Path + request.QueryString);
+            return Results.Json(new
+            {
+                items = new[]
+                {
+                    new
+                    {
+                        roundId = monitorId, dueAt = "2026-01-01T00:00:00+00:00", status = "incomplete", quorum = 2,
+                        locations = new object[]
+                        {
+                            new { location = "eu-west", result = "down", error = "HTTP 503", checkedAt = "2026-01-01T00:00:01+00:00", late = false },
+                            new { location = "us-east", result = "missing", error = (string?)null, checkedAt = (string?)null, late = false },
+                        },
+                        closedAt = "2026-01-01T00:00:15+00:00", detail = "no result from us-east within the round's timeout",
+                    },
+                },
+            });
+        });
+
         await app.StartAsync();
         var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         fake = new FakeAlertEvaluation(app, url);

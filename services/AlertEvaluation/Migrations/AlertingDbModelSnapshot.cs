@@ -354,6 +354,91 @@ namespace Sentinel.AlertEvaluation.Migrations
                     b.ToTable("incidents", "alerting");
                 });
 
+            modelBuilder.Entity("Sentinel.AlertEvaluation.Locations.CheckerReport", b =>
+                {
+                    b.Property<Guid>("CheckerId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("checker_id");
+
+                    b.Property<int>("Canaries")
+                        .HasColumnType("integer")
+                        .HasColumnName("canaries");
+
+                    b.Property<bool>("Healthy")
+                        .HasColumnType("boolean")
+                        .HasColumnName("healthy");
+
+                    b.Property<string>("Location")
+                        .HasColumnType("text")
+                        .HasColumnName("location");
+
+                    b.Property<string>("Reason")
+                        .HasColumnType("text")
+                        .HasColumnName("reason");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<DateTimeOffset>("ReportedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("reported_at");
+
+                    b.HasKey("CheckerId");
+
+                    b.HasIndex("Location")
+                        .HasDatabaseName("ix_checker_reports_location");
+
+                    b.ToTable("checker_reports", "alerting");
+                });
+
+            modelBuilder.Entity("Sentinel.AlertEvaluation.Locations.LocationState", b =>
+                {
+                    b.Property<string>("Location")
+                        .HasColumnType("text")
+                        .HasColumnName("location");
+
+                    b.Property<DateTimeOffset>("FirstSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_seen_at");
+
+                    b.PrimitiveCollection<List<Guid>>("NotifiedChannelIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("notified_channel_ids");
+
+                    b.PrimitiveCollection<List<Guid>>("NotifiedTenantIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("notified_tenant_ids");
+
+                    b.Property<Guid?>("OutageId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("outage_id");
+
+                    b.Property<DateTimeOffset?>("OutageSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("outage_since");
+
+                    b.Property<string>("Reason")
+                        .HasColumnType("text")
+                        .HasColumnName("reason");
+
+                    b.Property<DateTimeOffset>("Since")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("since");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("status");
+
+                    b.HasKey("Location");
+
+                    b.ToTable("location_states", "alerting");
+                });
+
             modelBuilder.Entity("Sentinel.AlertEvaluation.Maintenance.MaintenanceWindowCopy", b =>
                 {
                     b.Property<Guid>("WindowId")
@@ -466,6 +551,13 @@ namespace Sentinel.AlertEvaluation.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("grace_seconds");
 
+                    b.PrimitiveCollection<List<string>>("Locations")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text[]")
+                        .HasColumnName("locations")
+                        .HasDefaultValueSql("'{}'::text[]");
+
                     b.Property<bool>("ManualResume")
                         .HasColumnType("boolean")
                         .HasColumnName("manual_resume");
@@ -482,6 +574,10 @@ namespace Sentinel.AlertEvaluation.Migrations
                     b.Property<bool>("Paused")
                         .HasColumnType("boolean")
                         .HasColumnName("paused");
+
+                    b.Property<int?>("Quorum")
+                        .HasColumnType("integer")
+                        .HasColumnName("quorum");
 
                     b.Property<int>("RecoveryThreshold")
                         .HasColumnType("integer")
@@ -506,6 +602,10 @@ namespace Sentinel.AlertEvaluation.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("tenant_id");
 
+                    b.Property<int>("TimeoutSeconds")
+                        .HasColumnType("integer")
+                        .HasColumnName("timeout_seconds");
+
                     b.Property<string>("Type")
                         .IsRequired()
                         .HasColumnType("text")
@@ -525,6 +625,114 @@ namespace Sentinel.AlertEvaluation.Migrations
                         .HasDatabaseName("ix_monitors_parent_monitor_id");
 
                     b.ToTable("monitors", "alerting");
+                });
+
+            modelBuilder.Entity("Sentinel.AlertEvaluation.Rounds.CheckRound", b =>
+                {
+                    b.Property<Guid>("RoundId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("round_id");
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("closed_at");
+
+                    b.Property<DateTimeOffset>("ClosesAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("closes_at");
+
+                    b.Property<string>("Detail")
+                        .HasColumnType("text")
+                        .HasColumnName("detail");
+
+                    b.Property<DateTimeOffset>("DueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("due_at");
+
+                    b.PrimitiveCollection<List<string>>("Locations")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("locations");
+
+                    b.Property<Guid>("MonitorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("monitor_id");
+
+                    b.Property<DateTimeOffset>("OpenedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("opened_at");
+
+                    b.Property<string>("Outcome")
+                        .HasColumnType("text")
+                        .HasColumnName("outcome");
+
+                    b.Property<int>("Quorum")
+                        .HasColumnType("integer")
+                        .HasColumnName("quorum");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("RoundId");
+
+                    b.HasIndex("ClosedAt")
+                        .HasDatabaseName("ix_check_rounds_closed_at")
+                        .HasFilter("closed_at is not null");
+
+                    b.HasIndex("ClosesAt")
+                        .HasDatabaseName("ix_check_rounds_open_closes_at")
+                        .HasFilter("outcome is null");
+
+                    b.HasIndex("MonitorId", "DueAt")
+                        .IsDescending(false, true)
+                        .HasDatabaseName("ix_check_rounds_monitor_due");
+
+                    b.ToTable("check_rounds", "alerting");
+                });
+
+            modelBuilder.Entity("Sentinel.AlertEvaluation.Rounds.RoundResult", b =>
+                {
+                    b.Property<Guid>("RoundId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("round_id");
+
+                    b.Property<string>("Location")
+                        .HasColumnType("text")
+                        .HasColumnName("location");
+
+                    b.Property<Guid>("CheckId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("check_id");
+
+                    b.Property<DateTimeOffset>("CheckedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("checked_at");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("text")
+                        .HasColumnName("error");
+
+                    b.Property<bool>("Late")
+                        .HasColumnType("boolean")
+                        .HasColumnName("late");
+
+                    b.Property<double>("LatencyMs")
+                        .HasColumnType("double precision")
+                        .HasColumnName("latency_ms");
+
+                    b.Property<bool>("Unknown")
+                        .HasColumnType("boolean")
+                        .HasColumnName("unknown");
+
+                    b.Property<bool>("Up")
+                        .HasColumnType("boolean")
+                        .HasColumnName("up");
+
+                    b.HasKey("RoundId", "Location");
+
+                    b.ToTable("round_results", "alerting");
                 });
 
             modelBuilder.Entity("Sentinel.AlertEvaluation.Rules.AlertRuleCopy", b =>
@@ -823,6 +1031,15 @@ namespace Sentinel.AlertEvaluation.Migrations
                     b.HasKey("Id");
 
                     b.ToTable("outbox", "alerting");
+                });
+
+            modelBuilder.Entity("Sentinel.AlertEvaluation.Rounds.RoundResult", b =>
+                {
+                    b.HasOne("Sentinel.AlertEvaluation.Rounds.CheckRound", null)
+                        .WithMany()
+                        .HasForeignKey("RoundId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 #pragma warning restore 612, 618
         }

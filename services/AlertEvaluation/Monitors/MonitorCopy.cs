@@ -40,6 +40,15 @@ public sealed class MonitorCopy
     public int? GraceSeconds { get; private set; }
     /// The last resume through the API (unpause, or letting a manual-resume heartbeat go): the state restarts from "new".
     public DateTimeOffset? ResumedAt { get; private set; }
+    /// How long one check may take: a multi-location round closes this long (plus a margin) after its due time.
+    public int TimeoutSeconds { get; private set; } = 10;
+    /// Where the monitor is checked from; empty: any Checker, one result per due time (no rounds).
+    public List<string> Locations { get; private set; } = [];
+    /// How many of the Locations must report down in a round for it to count as a failure (null: all of them).
+    public int? Quorum { get; private set; }
+
+    /// k of n: Quorum clamped to 1..n, all locations when unset.
+    public int EffectiveQuorum => Math.Clamp(Quorum ?? Locations.Count, 1, Math.Max(1, Locations.Count));
 
     public static MonitorCopy From(MonitorUpserted e)
     {
@@ -69,6 +78,9 @@ public sealed class MonitorCopy
         Conditions = [.. e.Check?.Conditions ?? []];
         ManualResume = e.Check?.Heartbeat?.ManualResume ?? false;
         GraceSeconds = e.Check?.Heartbeat?.GraceSeconds;
+        TimeoutSeconds = e.TimeoutSeconds;
+        Locations = [.. e.Locations ?? []];
+        Quorum = Locations.Count > 0 ? e.Quorum : null;
         if (e.ResumedAt is { } resumed && (ResumedAt is null || resumed > ResumedAt))
             ResumedAt = resumed;
     }
@@ -114,6 +126,9 @@ public sealed class MonitorCopy
         e.Property(m => m.ManualResume).HasColumnName("manual_resume");
         e.Property(m => m.GraceSeconds).HasColumnName("grace_seconds");
         e.Property(m => m.ResumedAt).HasColumnName("resumed_at");
+        e.Property(m => m.TimeoutSeconds).HasColumnName("timeout_seconds"); // the migration fills existing rows with 10
+        e.Property(m => m.Locations).HasColumnName("locations").HasDefaultValueSql("'{}'::text[]");
+        e.Property(m => m.Quorum).HasColumnName("quorum");
         e.HasIndex(m => m.ParentMonitorId).HasDatabaseName("ix_monitors_parent_monitor_id");
     }
 }

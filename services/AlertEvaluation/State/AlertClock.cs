@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Sentinel.AlertEvaluation.Locations;
 using Sentinel.AlertEvaluation.RateLimiting;
 
 namespace Sentinel.AlertEvaluation.State;
@@ -30,7 +31,8 @@ public sealed class AlertClock(IServiceScopeFactory scopes, IConfiguration confi
 }
 
 /// One tick of the alert clock.
-public sealed class DueWork(AlertingDb db, ResultEvaluation evaluation, AlertDispatcher dispatcher, TimeProvider clock)
+public sealed class DueWork(
+    AlertingDb db, ResultEvaluation evaluation, AlertDispatcher dispatcher, LocationWatch locations, TimeProvider clock)
 {
     const int BatchSize = 500;
     static readonly TimeSpan ParkedFor = TimeSpan.FromHours(1);
@@ -39,6 +41,26 @@ public sealed class DueWork(AlertingDb db, ResultEvaluation evaluation, AlertDis
     {
         await TickDueMonitorsAsync(ct);
         await ReplayParkedResultsAsync(ct);
+        db.ChangeTracker.Clear();
+        await CloseExpiredRoundsAsync(ct);
+        db.ChangeTracker.Clear();
+        await locations.RunAsync(ct);
+    }
+
+    /// Rounds of multi-location monitors past their timeout: decided now with what arrived (missing locations make
+    /// them incomplete). ResultEvaluation locks the monitors' states first, so a replica evaluating a late result of
+    /// the same round waits, and the loser of the race finds the round closed.
+    public async Task<int> CloseExpiredRoundsAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var expired = await db.Rounds.AsNoTracking()
+            .Where(r => r.Outcome == null && r.ClosesAt <= now)
+            .OrderBy(r => r.ClosesAt).Take(BatchSize)
+            .Select(r => new ExpiredRound(r.RoundId, r.MonitorId))
+            .ToListAsync(ct);
+        if (expired.Count > 0)
+            await evaluation.ApplyAsync([], replayingParked: false, ct, expired);
+        return expired.Count;
     }
 
     public async Task<int> TickDueMonitorsAsync(CancellationToken ct)

@@ -62,6 +62,8 @@ public static class Evaluator
             return e;
         if (state.LastDueAt is { } last && result.DueAt <= last)
             return e; // redelivered or older than what we know: it must not flip the state
+        if (result.Unknown)
+            return e; // the Checker could not judge (its canaries fail): neither up nor down, never an alert
 
         state.LastDueAt = result.DueAt;
         state.LastCheckId = result.CheckId;

@@ -4,6 +4,7 @@ using NpgsqlTypes;
 using Sentinel.AlertEvaluation.Incidents;
 using Sentinel.AlertEvaluation.Monitors;
 using Sentinel.AlertEvaluation.RateLimiting;
+using Sentinel.AlertEvaluation.Rounds;
 using Sentinel.Contracts;
 using Sentinel.ServiceDefaults.Outbox;
 
@@ -12,17 +13,22 @@ namespace Sentinel.AlertEvaluation.State;
 /// Evaluates a batch of results in one transaction: lock the monitors' state rows (in monitor id order, so two
 /// evaluators never deadlock and never evaluate one monitor at the same time), apply each monitor's results in due
 /// order, dispatch the alerts, and commit state, incidents, history and outbox together.
-public sealed class ResultEvaluation(AlertingDb db, AlertDispatcher dispatcher, TimeProvider clock, ILogger<ResultEvaluation> log)
+public sealed class ResultEvaluation(
+    AlertingDb db, AlertDispatcher dispatcher, RoundTracker rounds, TimeProvider clock, ILogger<ResultEvaluation> log)
 {
-    public async Task ApplyAsync(IReadOnlyList<MonitorChecked> results, bool replayingParked, CancellationToken ct)
+    /// expiredRounds: rounds of multi-location monitors the alert clock found past their timeout, closed here.
+    public async Task ApplyAsync(
+        IReadOnlyList<MonitorChecked> results, bool replayingParked, CancellationToken ct, IReadOnlyList<ExpiredRound>? expiredRounds = null)
     {
         var now = clock.GetUtcNow();
+        expiredRounds ??= [];
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var ids = results.Select(r => r.MonitorId).Distinct().ToArray();
+        var ids = results.Select(r => r.MonitorId).Concat(expiredRounds.Select(r => r.MonitorId)).Distinct().ToArray();
         var monitors = await db.Monitors.AsNoTracking().Where(m => ids.Contains(m.MonitorId)).ToDictionaryAsync(m => m.MonitorId, ct);
 
+        // Unknown results change nothing, and a location's result means nothing outside its round: neither is parked.
         if (!replayingParked)
-            foreach (var unknown in results.Where(r => !monitors.ContainsKey(r.MonitorId)))
+            foreach (var unknown in results.Where(r => !monitors.ContainsKey(r.MonitorId) && !r.Unknown && r.RoundId is null))
                 await ParkAsync(unknown, now, ct);
 
         var live = monitors.Values.Where(m => !m.Deleted && !m.Paused).Select(m => m.MonitorId).Order().ToArray();
@@ -40,11 +46,20 @@ public sealed class ResultEvaluation(AlertingDb db, AlertDispatcher dispatcher, 
                 states[id] = state;
         }
 
+        // A multi-location monitor's results count per round (k of n, see Rounds/); what the state machine sees is
+        // one result per decided round. Unknown results of other monitors are dropped here (they never flip state).
+        bool InRound(MonitorChecked r) => r.RoundId is not null && monitors.TryGetValue(r.MonitorId, out var m) && m.Locations.Count > 0;
+        var toEvaluate = results.Where(r => !InRound(r) && !r.Unknown).ToList();
+        var roundResults = results.Where(r => InRound(r) && states.ContainsKey(r.MonitorId)).ToList();
+        if (roundResults.Count > 0 || expiredRounds.Count > 0)
+            toEvaluate.AddRange(await rounds.RecordAsync(
+                roundResults, monitors, states.Keys.ToHashSet(), expiredRounds.Select(r => r.RoundId).ToList(), now, ct));
+
         var openIds = states.Values.Where(s => s.OpenIncidentId is not null).Select(s => s.OpenIncidentId!.Value).ToArray();
         var incidents = openIds.Length == 0 ? [] : await db.Incidents.Where(i => openIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, ct);
         var around = await Neighbourhood.LoadAsync(db, live.Select(id => monitors[id]).ToList(), ct);
 
-        foreach (var group in results.Where(r => states.ContainsKey(r.MonitorId)).GroupBy(r => r.MonitorId))
+        foreach (var group in toEvaluate.Where(r => states.ContainsKey(r.MonitorId)).GroupBy(r => r.MonitorId))
         {
             var monitor = monitors[group.Key];
             var state = states[group.Key];
@@ -163,3 +178,6 @@ public sealed class ResultEvaluation(AlertingDb db, AlertDispatcher dispatcher, 
         alerts.AddRange(evaluation.Alerts);
     }
 }
+
+/// A round the alert clock found open past its ClosesAt.
+public sealed record ExpiredRound(Guid RoundId, Guid MonitorId);

@@ -7,7 +7,7 @@ namespace Sentinel.Checker.Checks;
 static class CheckMetrics
 {
     static readonly Counter Checks = Metrics.CreateCounter(
-        "sentinel_checks_total", "Checks completed, by type and outcome (up/down).", "type", "outcome");
+        "sentinel_checks_total", "Checks completed, by type and outcome (up/down; unknown: not run while the canaries fail).", "type", "outcome");
 
     static readonly Histogram Duration = Metrics.CreateHistogram(
         "sentinel_check_duration_seconds", "Wall time of one check, by type.",
@@ -30,6 +30,9 @@ static class CheckMetrics
         InFlight.Inc();
         StartLag.Observe(Math.Max(0, (now - check.DueAt).TotalSeconds));
     }
+
+    /// A check not run because the Checker's canaries fail (its result is published as unknown).
+    public static void Unknown(string type) => Checks.WithLabels(type, "unknown").Inc();
 
     public static void Finished(string type, CheckOutcome outcome, TimeSpan duration)
     {

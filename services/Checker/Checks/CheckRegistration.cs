@@ -1,8 +1,10 @@
+using Sentinel.Checker.Canaries;
 using Sentinel.Checker.Checks.Dns;
 using Sentinel.Checker.Checks.Http;
 using Sentinel.Checker.Checks.Icmp;
 using Sentinel.Checker.Checks.Tcp;
 using Sentinel.Checker.Checks.Udp;
+using Sentinel.Checker.Locations;
 
 namespace Sentinel.Checker.Checks;
 
@@ -20,6 +22,18 @@ public static class CheckRegistration
         services.AddSingleton<CheckRunner>();
         services.AddOptions<ResultBatchOptions>().BindConfiguration("Checker");
         services.AddSingleton<ResultBatcher>();
+        services.AddSingleton<CheckerIdentity>();
+        services.AddSingleton<CheckerHealth>();
+        return services;
+    }
+
+    /// Canary probes and the periodic CheckerStatus (needs the bus, so not part of AddChecks).
+    public static IServiceCollection AddCanaries(this IServiceCollection services)
+    {
+        services.AddOptions<CanaryOptions>().BindConfiguration("Checker");
+        services.AddHttpClient(CanaryProbe.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan).RemoveAllLoggers();
+        services.AddSingleton<CanaryProbe>();
+        services.AddHostedService<CanaryLoop>();
         return services;
     }
 }

@@ -1,9 +1,11 @@
+using Sentinel.Checker.Canaries;
 using Sentinel.Checker.Checks.Dns;
 using Sentinel.Checker.Checks.Http;
 using Sentinel.Checker.Checks.Icmp;
 using Sentinel.Checker.Checks.Tcp;
 using Sentinel.Checker.Checks.Tls;
 using Sentinel.Checker.Checks.Udp;
+using Sentinel.Checker.Locations;
 using Sentinel.Conditions;
 using Sentinel.Contracts;
 
@@ -11,7 +13,8 @@ namespace Sentinel.Checker.Checks;
 
 /// Runs one due check of any type, then evaluates the monitor's conditions on what it found. The check is up when
 /// the type's own test passed and every condition held; the first failure is the error.
-public sealed class CheckRunner(HttpCheck http, TcpCheck tcp, UdpCheck udp, IcmpCheck icmp, DnsCheck dns, TlsCheck tls)
+public sealed class CheckRunner(
+    HttpCheck http, TcpCheck tcp, UdpCheck udp, IcmpCheck icmp, DnsCheck dns, TlsCheck tls, CheckerIdentity identity, CheckerHealth health)
 {
     public async Task<CheckOutcome> RunAsync(DueCheck check, CancellationToken ct)
     {
@@ -56,7 +59,25 @@ public sealed class CheckRunner(HttpCheck http, TcpCheck tcp, UdpCheck udp, Icmp
 
     /// Runs the check with the metrics every path records (start lag, duration, in-flight, outcome) and returns the
     /// result message; the caller decides whether to publish it.
+    /// While this Checker's canaries fail, the check is not run (its answer could not be trusted, and a broken network
+    /// would hold a slot for the whole timeout): the result is Unknown, with the reason as its error. A check whose
+    /// canaries failed while it ran is Unknown too. Every result names the Checker's location and the check's round.
     public async Task<MonitorChecked> RunMeasuredAsync(DueCheck check, TimeProvider clock, CancellationToken ct)
+    {
+        if (!health.Healthy)
+        {
+            CheckMetrics.Unknown(check.Type);
+            return Unknown(check, clock);
+        }
+        var result = await RunTrustedAsync(check, clock, ct);
+        return health.Healthy ? result : Unknown(check, clock);
+    }
+
+    MonitorChecked Unknown(DueCheck check, TimeProvider clock) =>
+        new(check.CheckId, check.MonitorId, check.TenantId, false, null, 0, $"unknown: {health.Reason ?? "canaries failing"}",
+            check.DueAt, clock.GetUtcNow(), Location: identity.Location, RoundId: check.RoundId, Unknown: true);
+
+    async Task<MonitorChecked> RunTrustedAsync(DueCheck check, TimeProvider clock, CancellationToken ct)
     {
         CheckMetrics.Started(check, clock.GetUtcNow());
         var started = clock.GetTimestamp();
@@ -66,7 +87,8 @@ public sealed class CheckRunner(HttpCheck http, TcpCheck tcp, UdpCheck udp, Icmp
             CheckMetrics.Finished(check.Type, outcome, clock.GetElapsedTime(started));
             return new MonitorChecked(
                 check.CheckId, check.MonitorId, check.TenantId, outcome.Up, outcome.StatusCode, outcome.LatencyMs,
-                outcome.Error, check.DueAt, clock.GetUtcNow(), outcome.Conditions, outcome.Detail);
+                outcome.Error, check.DueAt, clock.GetUtcNow(), outcome.Conditions, outcome.Detail,
+                Location: identity.Location, RoundId: check.RoundId);
         }
         finally
         {

@@ -26,6 +26,9 @@ public static class NotificationText
             SloNotificationEvents.Burning => $"SLO '{n.MonitorName}' is burning its error budget too fast{error}",
             SloNotificationEvents.Recovered =>
                 $"SLO '{n.MonitorName}' is back within its burn-rate thresholds after {Duration((n.ResolvedAt ?? n.OccurredAt) - n.FirstFailureAt)}",
+            NotificationEvents.LocationUnknown =>
+                $"Check {n.MonitorName} is UNKNOWN: its results cannot be trusted and change no monitor's state{error}",
+            NotificationEvents.LocationRecovered => $"Check {n.MonitorName} is healthy again after {downFor}",
             _ => $"Monitor '{n.MonitorName}' is DOWN{error}",
         };
     }
@@ -40,6 +43,8 @@ public static class NotificationText
         TestEvent => "🧪 Sentinel test notification",
         SloNotificationEvents.Burning => $"🔥 SLO burning: {n.MonitorName}",
         SloNotificationEvents.Recovered => $"✅ SLO OK: {n.MonitorName}",
+        NotificationEvents.LocationUnknown => $"⚠️ UNKNOWN: check {n.MonitorName}",
+        NotificationEvents.LocationRecovered => $"✅ Healthy again: check {n.MonitorName}",
         _ => $"🔴 DOWN: {n.MonitorName}",
     };
 

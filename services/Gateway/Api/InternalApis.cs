@@ -4,6 +4,7 @@ using Refit;
 using Sentinel.Gateway.CheckResults;
 using Sentinel.Gateway.Deliveries;
 using Sentinel.Gateway.Incidents;
+using Sentinel.Gateway.Locations;
 
 namespace Sentinel.Gateway.Api;
 
@@ -42,4 +43,6 @@ public static class InternalApis
 [JsonSerializable(typeof(Page<AlertHistoryView>))]
 [JsonSerializable(typeof(Page<CheckResultView>))]
 [JsonSerializable(typeof(Page<DeliveryView>))]
+[JsonSerializable(typeof(LocationStatusPage))]
+[JsonSerializable(typeof(RoundPage))]
 public sealed partial class InternalApiJson : JsonSerializerContext;

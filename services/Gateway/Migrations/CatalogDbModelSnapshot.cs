@@ -415,6 +415,13 @@ namespace Sentinel.Gateway.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("interval_seconds");
 
+                    b.PrimitiveCollection<List<string>>("Locations")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text[]")
+                        .HasColumnName("locations")
+                        .HasDefaultValueSql("'{}'::text[]");
+
                     b.Property<string>("Method")
                         .IsRequired()
                         .HasMaxLength(10)
@@ -447,6 +454,10 @@ namespace Sentinel.Gateway.Migrations
                         .HasColumnType("character varying(32)")
                         .HasColumnName("public_id")
                         .HasDefaultValueSql("replace(gen_random_uuid()::text, '-', '')");
+
+                    b.Property<int?>("Quorum")
+                        .HasColumnType("integer")
+                        .HasColumnName("quorum");
 
                     b.Property<int>("RecoveryThreshold")
                         .HasColumnType("integer")

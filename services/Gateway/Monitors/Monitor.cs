@@ -33,6 +33,9 @@ public sealed class Monitor
     public int? FlapThreshold { get; set; }
     public int? FlapWindowSeconds { get; set; }
     public bool Paused { get; set; }
+    /// Where it is checked from (empty: any Checker, once per due time) and how many must report down (null: all).
+    public List<string> Locations { get; set; } = [];
+    public int? Quorum { get; set; }
     /// Heartbeat monitors: the secret of their ping URL (/ping/{PingToken}) and the optional slug for
     /// /ping/{tenant ping key}/{Slug}. Null for active checks.
     public string? PingToken { get; set; }
@@ -81,6 +84,8 @@ public sealed class Monitor
         ParentMonitorId = spec.ParentMonitorId;
         FlapThreshold = spec.FlapThreshold;
         FlapWindowSeconds = spec.FlapWindowSeconds;
+        Locations = [.. spec.Locations ?? []];
+        Quorum = Locations.Count > 0 ? spec.Quorum ?? Locations.Count : null;
         if (Type == MonitorTypes.Heartbeat)
         {
             PingToken ??= Heartbeats.PingTokens.New(); // kept across edits: the job's URL must not change
@@ -140,7 +145,9 @@ public sealed class Monitor
         ParentMonitorId: ParentMonitorId,
         FlapThreshold: FlapThreshold,
         FlapWindowSeconds: FlapWindowSeconds,
-        ResumedAt: ResumedAt);
+        ResumedAt: ResumedAt,
+        Locations: Locations.Count > 0 ? [.. Locations] : null,
+        Quorum: Locations.Count > 0 ? Quorum ?? Locations.Count : null);
 
     /// The delete is one more change of the object, so it carries the next version.
     public MonitorDeleted ToDeleted(DateTimeOffset now) => new(Id, TenantId, Version + 1, now);

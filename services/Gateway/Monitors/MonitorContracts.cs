@@ -53,7 +53,9 @@ public sealed record MonitorRequest(
     List<string>? StartKeywords = null,
     List<string>? SuccessKeywords = null,
     List<string>? FailureKeywords = null,
-    string? Slug = null);
+    string? Slug = null,
+    List<string>? Locations = null,
+    int? Quorum = null);
 
 /// HTTP basic auth. The password is write-only: responses carry the username alone.
 public sealed record BasicAuthRequest(string? Username = null, string? Password = null);
@@ -118,7 +120,9 @@ public sealed record MonitorResponse(
     string? Slug = null,
     string? PingUrl = null,
     HeartbeatUrls? PingUrls = null,
-    HeartbeatStateView? Heartbeat = null)
+    HeartbeatStateView? Heartbeat = null,
+    IReadOnlyList<string>? Locations = null,
+    int? Quorum = null)
 {
     public static MonitorResponse From(Monitor m) => From(m, null);
 
@@ -146,7 +150,8 @@ public sealed record MonitorResponse(
             s.NameServer, s.NameServerPort, s.ExpectedRcode, s.ExpectedAnswers, s.ServerName, s.CertificateExpiryWarningDays,
             m.EscalationPolicyId, m.ParentMonitorId, m.FlapThreshold, m.FlapWindowSeconds,
             s.PeriodSeconds, s.Schedule, s.TimeZone, s.GraceSeconds, s.ManualResume, s.AllowedMethods, s.StartKeywords,
-            s.SuccessKeywords, s.FailureKeywords, m.Slug);
+            s.SuccessKeywords, s.FailureKeywords, m.Slug,
+            Locations: m.Locations.Count > 0 ? m.Locations : null, Quorum: m.Locations.Count > 0 ? m.Quorum : null);
     }
 
     /// The stored monitor as a full request (secrets included: it never leaves the Gateway): PATCH merges the
@@ -163,6 +168,7 @@ public sealed record MonitorResponse(
             s.RecordType, s.NameServer, s.NameServerPort, s.ExpectedRcode, s.ExpectedAnswers?.ToList(), s.ServerName,
             s.CertificateExpiryWarningDays, m.EscalationPolicyId, m.ParentMonitorId, m.FlapThreshold, m.FlapWindowSeconds,
             s.PeriodSeconds, s.Schedule, s.TimeZone, s.GraceSeconds, s.ManualResume, s.AllowedMethods?.ToList(),
-            s.StartKeywords?.ToList(), s.SuccessKeywords?.ToList(), s.FailureKeywords?.ToList(), m.Slug);
+            s.StartKeywords?.ToList(), s.SuccessKeywords?.ToList(), s.FailureKeywords?.ToList(), m.Slug,
+            m.Locations.Count > 0 ? [.. m.Locations] : null, m.Locations.Count > 0 ? m.Quorum : null);
     }
 }

@@ -29,12 +29,15 @@ public sealed partial record MonitorSpec(
     Guid? ParentMonitorId = null,
     int? FlapThreshold = null,
     int? FlapWindowSeconds = null,
-    string? Slug = null)
+    string? Slug = null,
+    IReadOnlyList<string>? Locations = null,
+    int? Quorum = null)
 {
     public static readonly string[] Methods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
     const int MaxHeaders = 50;
     const int MaxBodyLength = 65_536;
     const int MaxChannels = 50;
+    public const int MaxLocations = 16;
 
     public const int DefaultMinIntervalSeconds = 5;
 
@@ -149,6 +152,8 @@ public sealed partial record MonitorSpec(
         if (resend is < 0 or > 604_800)
             Fail("resendEverySeconds", "ResendEverySeconds must be between 0 and 604800.");
 
+        var (locations, quorum) = ParseLocations(r, isHeartbeat, Fail);
+
         var settings = CheckSettingsSpec.Parse(r, MonitorTypes.Supported.Contains(r.Type) ? r.Type : null, Fail, minHeartbeatSeconds);
         var slug = isHeartbeat ? Heartbeats.HeartbeatSettingsSpec.ParseSlug(r.Slug, Fail) : null;
 
@@ -159,7 +164,36 @@ public sealed partial record MonitorSpec(
             name!, r.Type!, isHttp ? r.Url : null, method, headers, r.Body, expected.Select(Normalize).ToList(),
             r.FollowRedirects ?? true, r.IgnoreTls ?? false, interval, timeout, failureThreshold, recoveryThreshold,
             channelIds, r.AlertOnRecovery ?? true, r.CustomMessage, tags, resend, settings,
-            r.EscalationPolicyId, r.ParentMonitorId, r.FlapThreshold, r.FlapWindowSeconds, slug), errors);
+            r.EscalationPolicyId, r.ParentMonitorId, r.FlapThreshold, r.FlapWindowSeconds, slug, locations, quorum), errors);
+    }
+
+    /// `locations`: where the monitor is checked from (each due time once per location); `quorum`: how many of them
+    /// must report down for the monitor to count down, 1..n, default n (all). No locations: any Checker, once.
+    static (IReadOnlyList<string>? Locations, int? Quorum) ParseLocations(MonitorRequest r, bool isHeartbeat, Action<string, string> fail)
+    {
+        var locations = r.Locations ?? [];
+        if (locations.Count == 0)
+        {
+            if (r.Quorum is not null)
+                fail("quorum", "Quorum needs locations: it counts how many of the monitor's locations must report down.");
+            return (null, null);
+        }
+        if (isHeartbeat)
+        {
+            fail("locations", "Heartbeat monitors are pinged, not checked: they take no locations.");
+            return (null, null);
+        }
+        if (locations.Count > MaxLocations)
+            fail("locations", $"At most {MaxLocations} locations are allowed.");
+        foreach (var location in locations)
+            if (!Contracts.Locations.IsValidName(location))
+                fail("locations", $"Location '{location}' must be 1-{Contracts.Locations.MaxNameLength} characters of a-z, 0-9 and inner '-' (e.g. \"eu-west\").");
+        foreach (var duplicate in locations.GroupBy(l => l).Where(g => g.Count() > 1))
+            fail("locations", $"Location '{duplicate.Key}' is listed more than once.");
+        var quorum = r.Quorum ?? locations.Count;
+        if (quorum < 1 || quorum > locations.Count)
+            fail("quorum", $"Quorum must be between 1 and the number of locations ({locations.Count}).");
+        return ([.. locations], quorum);
     }
 
     static bool IsStatusEntry(string? entry)

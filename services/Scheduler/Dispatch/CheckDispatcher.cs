@@ -51,17 +51,25 @@ public sealed class CheckDispatcher(
             where s.monitor_id = v.monitor_id
             """, ct);
 
-        var batches = DispatchPlan.Chunk(due.Select(DispatchPlan.ToDueCheck).ToList(), batchSize);
-        var endpoint = await endpoints.GetSendEndpoint(Queues.Address(Queues.CheckMonitorBatch));
+        // Monitors with locations fan out: one check per location, each to its location's queue.
+        var checks = due.SelectMany(DispatchPlan.ToDueChecks).ToList();
+        var sends = new List<Task>();
+        var batchCount = 0;
+        foreach (var queue in checks.GroupBy(c => c.Queue))
+        {
+            var batches = DispatchPlan.Chunk(queue.Select(c => c.Check).ToList(), batchSize);
+            batchCount += batches.Count;
+            var endpoint = await endpoints.GetSendEndpoint(Queues.Address(queue.Key));
+            sends.AddRange(batches.Select(batch => endpoint.Send(new CheckMonitorBatch(Guid.CreateVersion7(now), now, batch), ct)));
+        }
         // Confirmed by the broker before the commit: a crash in between re-sends the same CheckIds, never loses them.
-        await Task.WhenAll(batches.Select(batch =>
-            endpoint.Send(new CheckMonitorBatch(Guid.CreateVersion7(now), now, batch), ct)));
+        await Task.WhenAll(sends);
         await tx.CommitAsync(ct);
 
-        Dispatched.Inc(due.Count);
+        Dispatched.Inc(checks.Count);
         foreach (var schedule in due)
             Lag.Observe(Math.Max(0, (now - schedule.NextCheckAt).TotalSeconds));
-        return new DispatchRound(due.Count, batches.Count, now - due[0].NextCheckAt, Full: due.Count == maxPerRound);
+        return new DispatchRound(checks.Count, batchCount, now - due[0].NextCheckAt, Full: due.Count == maxPerRound);
     }
 }
 

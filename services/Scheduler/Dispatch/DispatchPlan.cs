@@ -20,6 +20,25 @@ public static class DispatchPlan
     public static IReadOnlyList<IReadOnlyList<T>> Chunk<T>(IReadOnlyList<T> items, int batchSize) =>
         items.Chunk(Math.Max(1, batchSize)).Select(IReadOnlyList<T> (chunk) => chunk).ToList();
 
+    /// The checks of one due time and the queue each goes to: one on the shared queue, or — for a monitor with
+    /// locations — one per location on that location's queue, all with the same due time and round id.
+    public static IEnumerable<(string Queue, DueCheck Check)> ToDueChecks(Schedule schedule)
+    {
+        if (schedule.Locations.Count == 0)
+        {
+            yield return (Queues.CheckMonitorBatch, ToDueCheck(schedule));
+            yield break;
+        }
+        var round = DeterministicGuid.ForRound(schedule.MonitorId, schedule.NextCheckAt);
+        foreach (var location in schedule.Locations)
+            yield return (Queues.CheckMonitorBatchFor(location), ToDueCheck(schedule) with
+            {
+                CheckId = DeterministicGuid.ForCheck(schedule.MonitorId, schedule.NextCheckAt, location),
+                Location = location,
+                RoundId = round,
+            });
+    }
+
     /// CheckId depends only on (monitor, due time), so a re-sent check keeps its identity.
     public static DueCheck ToDueCheck(Schedule schedule) =>
         new(

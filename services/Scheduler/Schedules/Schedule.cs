@@ -23,6 +23,8 @@ public sealed class Schedule
     public HttpCheckSpec? Spec { get; private set; }
     /// Settings of the other check types and the conditions; null for monitors written before they existed.
     public CheckSpec? Check { get; private set; }
+    /// Where the monitor is checked from: each due time goes once to each location's queue (empty: the shared queue).
+    public List<string> Locations { get; private set; } = [];
     public DateTimeOffset NextCheckAt { get; private set; }
     /// The due time of the last dispatched check (null until the first): an interval change counts from it.
     public DateTimeOffset? LastDueAt { get; private set; }
@@ -97,6 +99,7 @@ public sealed class Schedule
         Paused = monitor.Paused;
         Spec = monitor.Http;
         Check = monitor.Check;
+        Locations = [.. monitor.Locations ?? []];
         UpdatedAt = now;
     }
 
@@ -118,6 +121,7 @@ public sealed class Schedule
         e.Property(s => s.Check).HasColumnName("check").HasColumnType("jsonb").HasConversion(
             check => JsonSerializer.Serialize(check, JsonSerializerOptions.Web),
             json => JsonSerializer.Deserialize<CheckSpec>(json, JsonSerializerOptions.Web));
+        e.Property(s => s.Locations).HasColumnName("locations").HasDefaultValueSql("'{}'::text[]");
         e.Property(s => s.NextCheckAt).HasColumnName("next_check_at");
         e.Property(s => s.LastDueAt).HasColumnName("last_due_at");
         e.Property(s => s.UpdatedAt).HasColumnName("updated_at");

@@ -31,7 +31,7 @@ public sealed class QuorumQueues(IConfiguration configuration)
     /// quorum queue behind it is known to exist.
     public async Task<Uri> SendAddressAsync(Uri address, CancellationToken ct)
     {
-        if (!Enabled || address.Scheme != "queue" || !CommandQueues.Contains(address.AbsolutePath))
+        if (!Enabled || address.Scheme != "queue" || !IsCommandQueue(address.AbsolutePath))
             return address;
         var queue = address.AbsolutePath;
         var declaration = declared.GetOrAdd(queue, q => new Lazy<Task>(() => DeclareAsync(q, CancellationToken.None)));
@@ -46,6 +46,10 @@ public sealed class QuorumQueues(IConfiguration configuration)
         }
         return new Uri($"exchange:{queue}");
     }
+
+    /// The fixed command queues and the per-location check queues (Queues.CheckMonitorBatchFor).
+    static bool IsCommandQueue(string queue) =>
+        CommandQueues.Contains(queue) || queue.StartsWith(Queues.CheckMonitorBatch + "-", StringComparison.Ordinal);
 
     /// What MassTransit's receive endpoint declares for the queue, so either may come first.
     async Task DeclareAsync(string queue, CancellationToken ct)

@@ -39,7 +39,7 @@ public sealed partial class ConfigAsCodeTests
               "headers": { "Accept": "application/json" }, "expectedStatus": ["200", "3xx"], "tags": ["prod", "web"],
               "conditions": ["[STATUS] == 200", "[BODY].status == \"UP\""], "bearerToken": "{{BearerToken}}",
               "channelIds": ["{{hook}}"], "escalationPolicyId": "{{policy}}", "failureThreshold": 3,
-              "customMessage": "web is in trouble" }
+              "customMessage": "web is in trouble", "locations": ["eu-west", "us-east"], "quorum": 1 }
             """);
         var db = await CreateAsync(api, "monitors", $$"""
             { "name": "db", "type": "tcp", "host": "db.test", "port": 5432, "parentMonitorId": "{{web}}", "tags": ["prod"] }
@@ -396,7 +396,7 @@ public sealed partial class ConfigAsCodeTests
 
     // ---- helpers ----
 
-    static async Task<HttpClient> NewTenantAsync()
+    internal static async Task<HttpClient> NewTenantAsync()
     {
         var tenantId = Guid.CreateVersion7();
         var secret = ApiKeySecret.Generate();

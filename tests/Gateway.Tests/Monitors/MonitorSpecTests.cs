@@ -72,4 +72,39 @@ public sealed class MonitorSpecTests
     [Test]
     public void The_method_is_upper_cased() =>
         Assert.That(MonitorSpec.Parse(Minimal with { Method = "head" }).Spec!.Method, Is.EqualTo("HEAD"));
+
+    [Test]
+    public void Locations_without_a_quorum_need_all_of_them_to_agree()
+    {
+        var spec = MonitorSpec.Parse(Minimal with { Locations = ["eu-west", "us-east"] }).Spec!;
+        Assert.That(spec.Locations, Is.EqualTo(new[] { "eu-west", "us-east" }));
+        Assert.That(spec.Quorum, Is.EqualTo(2));
+    }
+
+    [TestCase(1, true)]
+    [TestCase(3, true)]
+    [TestCase(0, false)]
+    [TestCase(4, false)]
+    public void The_quorum_is_between_one_and_the_number_of_locations(int quorum, bool valid) =>
+        Assert.That(MonitorSpec.Parse(Minimal with { Locations = ["a", "b", "c"], Quorum = quorum }).Errors.ContainsKey("quorum"), Is.EqualTo(!valid));
+
+    [TestCase("eu-west", true)]
+    [TestCase("dc2", true)]
+    [TestCase("EU", false)]
+    [TestCase("eu_west", false)]
+    [TestCase("eu-", false)]
+    [TestCase("", false)]
+    public void Location_names_are_lowercase_letters_digits_and_inner_hyphens(string name, bool valid) =>
+        Assert.That(MonitorSpec.Parse(Minimal with { Locations = [name] }).Errors.ContainsKey("locations"), Is.EqualTo(!valid));
+
+    [Test]
+    public void Locations_are_unique_at_most_sixteen_and_a_quorum_needs_them()
+    {
+        Assert.That(MonitorSpec.Parse(Minimal with { Locations = ["a", "a"] }).Errors, Does.ContainKey("locations"));
+        Assert.That(MonitorSpec.Parse(Minimal with { Locations = Enumerable.Range(0, 17).Select(i => $"l{i}").ToList() }).Errors, Does.ContainKey("locations"));
+        Assert.That(MonitorSpec.Parse(Minimal with { Locations = Enumerable.Range(0, 16).Select(i => $"l{i}").ToList() }).Errors, Is.Empty);
+        Assert.That(MonitorSpec.Parse(Minimal with { Quorum = 1 }).Errors, Does.ContainKey("quorum"));
+        Assert.That(MonitorSpec.Parse(Minimal with { Locations = [] }).Spec!.Quorum, Is.Null);
+    }
 }
+

@@ -88,4 +88,36 @@ public sealed class DispatchPlanTests
         Assert.That(check.Http, Is.EqualTo(schedule.Spec));
         Assert.That(check.TimeoutSeconds, Is.EqualTo(10));
     }
+
+    [Test]
+    public void A_monitor_without_locations_is_one_check_on_the_shared_queue()
+    {
+        var schedule = Schedule.Create(Upserted(Monitor, 1), Start);
+
+        var checks = DispatchPlan.ToDueChecks(schedule).ToList();
+
+        Assert.That(checks, Has.Count.EqualTo(1));
+        Assert.That(checks[0].Queue, Is.EqualTo(Queues.CheckMonitorBatch));
+        Assert.That(checks[0].Check.CheckId, Is.EqualTo(DeterministicGuid.ForCheck(Monitor, Start)));
+        Assert.That(checks[0].Check.Location, Is.Null);
+        Assert.That(checks[0].Check.RoundId, Is.Null);
+    }
+
+    [Test]
+    public void A_monitor_with_locations_is_one_check_per_location_queue_sharing_due_time_and_round()
+    {
+        var schedule = Schedule.Create(Upserted(Monitor, 1) with { Locations = ["eu-west", "us-east", "ap-south"], Quorum = 2 }, Start);
+
+        var checks = DispatchPlan.ToDueChecks(schedule).ToList();
+
+        Assert.That(checks.Select(c => c.Queue), Is.EqualTo(new[]
+        {
+            "check-monitor-batch-eu-west", "check-monitor-batch-us-east", "check-monitor-batch-ap-south",
+        }));
+        Assert.That(checks.Select(c => c.Check.Location), Is.EqualTo(new[] { "eu-west", "us-east", "ap-south" }));
+        Assert.That(checks.Select(c => c.Check.DueAt).Distinct(), Is.EqualTo(new[] { Start }));
+        Assert.That(checks.Select(c => c.Check.RoundId).Distinct(), Is.EqualTo(new Guid?[] { DeterministicGuid.ForRound(Monitor, Start) }));
+        Assert.That(checks.Select(c => c.Check.CheckId).Distinct().Count(), Is.EqualTo(3), "each location's check has its own id");
+        Assert.That(checks[0].Check.CheckId, Is.EqualTo(DeterministicGuid.ForCheck(Monitor, Start, "eu-west")));
+    }
 }

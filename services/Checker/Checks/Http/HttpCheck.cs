@@ -9,7 +9,8 @@ namespace Sentinel.Checker.Checks.Http;
 
 /// One HTTP(S) request against a monitored URL. Every failure of the target becomes a down outcome with a short
 /// reason; only the caller's cancellation (the consumer shutting down) escapes as an exception.
-public sealed class HttpCheck(IHttpClientFactory clients, TlsCheck tls, OutboundPolicy policy, TimeProvider clock)
+public sealed class HttpCheck(
+    IHttpClientFactory clients, TlsCheck tls, OutboundPolicy policy, TimeProvider clock, Locations.CheckerIdentity? identity = null)
 {
     public const string Type = "http";
     /// How much of a body is read when something needs it (a keyword, [BODY] conditions) and no cap is set.
@@ -86,7 +87,7 @@ public sealed class HttpCheck(IHttpClientFactory clients, TlsCheck tls, Outbound
         }
     }
 
-    static HttpRequestMessage BuildRequest(HttpCheckSpec spec, HttpCheckOptions? options, Uri url)
+    HttpRequestMessage BuildRequest(HttpCheckSpec spec, HttpCheckOptions? options, Uri url)
     {
         var request = new HttpRequestMessage(new HttpMethod(spec.Method.ToUpperInvariant()), url);
         if (spec.Body is not null)
@@ -110,7 +111,10 @@ public sealed class HttpCheck(IHttpClientFactory clients, TlsCheck tls, Outbound
                     "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{options.BasicAuthPassword}")));
         }
         if (!request.Headers.Contains("User-Agent"))
-            request.Headers.TryAddWithoutValidation("User-Agent", "Sentinel/1.0 (uptime check)");
+            // The location lets a target (and its logs) tell the checks of one location from another's.
+            request.Headers.TryAddWithoutValidation("User-Agent", identity?.Location is { } location
+                ? $"Sentinel/1.0 (uptime check; location {location})"
+                : "Sentinel/1.0 (uptime check)");
         return request;
     }
 
