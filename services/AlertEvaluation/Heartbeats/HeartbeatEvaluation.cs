@@ -34,7 +34,50 @@ public sealed class HeartbeatEvaluation(AlertingDb db, ResultEvaluation evaluati
                 results.Add(result);
         }
         await db.SaveChangesAsync(ct);
-        await EvaluateAsync(results, monitors, ct);
+        await EvaluateAsync(await ApplySteadyAsync(results, ct), monitors, ct);
+    }
+
+    /// The common case at thousands of pings a second: success pings of a monitor that is up with nothing pending
+    /// (no streak of failures, no incident, not flapping, no status changes in its flap window, no rule fired, no
+    /// reminder due). For such a monitor the evaluator would only move its last result (due time, check id) and count
+    /// the successes — so that is all this does, for every such monitor of the batch in one UPDATE, without the
+    /// locking read, the surroundings and the state COPY of the full evaluation. The WHERE re-checks all of it on the
+    /// locked row, so a monitor whose state is anything else, or that one of these results would not be newer for (a
+    /// redelivery), is not touched and goes through the full evaluation with the rest. Returns those results.
+    async Task<List<MonitorChecked>> ApplySteadyAsync(List<MonitorChecked> results, CancellationToken ct)
+    {
+        var steady = results.GroupBy(r => r.MonitorId).Where(g => g.All(r => r.Up)).OrderBy(g => g.Key).ToList();
+        if (steady.Count == 0)
+            return results;
+        var ids = steady.Select(g => g.Key).ToArray();
+        var firstDueAts = steady.Select(g => g.Min(r => r.DueAt)).ToArray();
+        var last = steady.Select(g => g.MaxBy(r => r.DueAt)!).ToArray();
+        var lastDueAts = last.Select(r => r.DueAt).ToArray();
+        var lastCheckIds = last.Select(r => r.CheckId).ToArray();
+        var counts = steady.Select(g => g.Count()).ToArray();
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // Locked in monitor id order first, as every other writer of these rows locks them: no deadlock.
+        await db.Database.ExecuteSqlAsync(
+            $"select 1 from alerting.monitor_states where monitor_id = any({ids}) order by monitor_id for update", ct);
+        var applied = await db.Database.SqlQuery<Guid>($"""
+            update alerting.monitor_states as s
+            set last_due_at = v.last_due_at, last_check_id = v.last_check_id,
+                consecutive_successes = s.consecutive_successes + v.results
+            from unnest({ids}, {firstDueAts}, {lastDueAts}, {lastCheckIds}, {counts})
+                as v(monitor_id, first_due_at, last_due_at, last_check_id, results)
+            where s.monitor_id = v.monitor_id
+              and s.status = {MonitorStatuses.Up} and s.consecutive_failures = 0 and s.open_incident_id is null
+              and not s.flapping and cardinality(s.change_times) = 0 and cardinality(s.fired_rule_ids) = 0
+              and s.next_due_at is null and s.first_failure_at is null
+              and (s.last_due_at is null or s.last_due_at < v.first_due_at)
+            returning s.monitor_id as "Value"
+            """).ToListAsync(ct);
+        await tx.CommitAsync(ct);
+        if (applied.Count == 0)
+            return results;
+        var done = applied.ToHashSet();
+        return results.Where(r => !done.Contains(r.MonitorId)).ToList();
     }
 
     public async Task ApplyMissesAsync(IReadOnlyList<HeartbeatDeadlineMissed> misses, CancellationToken ct)
