@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Heartbeat pings with the whole system co-located: all six services (Release) on loopback with their own database and
-# virtual host, MONITORS (10,000) heartbeat monitors, wrk driving GET /ping/{token} over all of them (random order,
-# ping.lua) for WARMUP (5 s: fills the token cache and turns every monitor 'up', not counted) and then DURATION
-# (20 s) with CONNECTIONS (128) connections on THREADS (2) threads. Reports pings/s, p50/p90/p99 latency (wrk), the
+# virtual host, MONITORS (10,000) heartbeat monitors, wrk driving GET /ping/{token} over all of them: a warm-up (every
+# token once, at most WARMUP_LIMIT 60 s, then WARMUP 5 s at random; fills the token cache, not counted) and then
+# DURATION (20 s) at random (ping.lua) with CONNECTIONS (128) connections on THREADS (2) threads. Reports pings/s, p50/p90/p99 latency (wrk), the
 # count Telemetry-Ingest stored against the count answered 200 (lost = answered 200 but not stored), how long the
 # consumers needed after wrk stopped to empty every queue, and CPU seconds per ping of each process (utime+stime from
 # /proc, from the start of the measured run until every queue is empty: a consumer's backlog is part of the cost).
@@ -70,7 +70,9 @@ s=[socket.socket() for _ in range(6)]
 print(*[x.getsockname()[1] for x in s])')"
 i=0
 for s in "${SERVICES[@]}"; do PORT[$s]=${FREE[$i]}; export "Services__$s=http://127.0.0.1:${PORT[$s]}"; i=$((i + 1)); done
-export ConnectionStrings__Postgres="Host=$PG_HOST;Database=$DB;Username=$PG_USER;Password=$PGPASSWORD"
+# No TLS to PostgreSQL on loopback (PG_SSL_MODE=Prefer to measure with it): encrypting every result set cost CPU on
+# both ends for a connection that never leaves the machine.
+export ConnectionStrings__Postgres="Host=$PG_HOST;Database=$DB;Username=$PG_USER;Password=$PGPASSWORD;SSL Mode=${PG_SSL_MODE:-Disable}"
 export RabbitMq__VirtualHost=$VHOST
 export Gateway__BootstrapApiKey=$KEY
 export Logging__LogLevel__Default=Warning
@@ -79,10 +81,11 @@ export Logging__Console__FormatterName=simple
 [ -n "${PROFILE:-}" ] && export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
 # RUNTIME=tuned (the default; RUNTIME=default leaves .NET's defaults): what docs/operations.md recommends when the
 # services share a few cores — workstation GC (server GC's per-core heaps and spinning GC threads cost CPU that the
-# co-located processes need), a larger gen0 budget (fewer GCs under a steady allocation rate) and no thread-pool
-# spinning before a worker sleeps.
+# co-located processes need), a larger gen0 budget (fewer GCs under a steady allocation rate), no thread-pool
+# spinning before a worker sleeps (perf showed sched_yield loops) and no tiered PGO (its instrumented tier and
+# re-JIT showed up as 20-30% of the Scheduler's and Gateway's CPU in a 20 s run).
 if [ "${RUNTIME:-tuned}" = tuned ]; then
-  export DOTNET_gcServer=0 DOTNET_GCgen0size=0x4000000 DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0
+  export DOTNET_gcServer=0 DOTNET_GCgen0size=0x4000000 DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 DOTNET_TieredPGO=0
 fi
 echo "runtime: ${RUNTIME:-tuned} ($(env | grep -E '^DOTNET_(gc|GC|ThreadPool|Tiered)' | tr '\n' ' '))"
 GATEWAY=http://127.0.0.1:${PORT[Gateway]}
