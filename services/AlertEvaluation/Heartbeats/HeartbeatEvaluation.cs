@@ -91,7 +91,8 @@ public sealed class HeartbeatEvaluation(AlertingDb db, ResultEvaluation evaluati
             update.Parameters.Add(new NpgsqlParameter { Value = steady.Select(s => s.Id).ToArray() });
             update.Parameters.Add(new NpgsqlParameter { Value = last.Select(r => r.DueAt).ToArray() });
             update.Parameters.Add(new NpgsqlParameter { Value = last.Select(r => r.CheckId).ToArray() });
-            update.Parameters.Add(new NpgsqlParameter { Value = steady.Select(s => s.Results.Count).ToArray() });
+            // A ping twice in the batch (a redelivery) counts once, as the evaluator skips a result not newer than the last.
+            update.Parameters.Add(new NpgsqlParameter { Value = steady.Select(s => s.Results.Select(r => r.DueAt).Distinct().Count()).ToArray() });
             await update.ExecuteNonQueryAsync(ct);
         }
         await tx.CommitAsync(ct);
