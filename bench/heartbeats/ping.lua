@@ -13,7 +13,8 @@ function init(args)
   math.randomseed(os.time() + id * 7919)
 end
 
--- WALK=1 (the warm-up) visits every token in turn, so the measured run starts with a warm token cache.
+-- WALK=1 (the warm-up) visits every token once, each thread its share, and stops the thread when its share is done:
+-- the measured run starts with a warm token cache and every monitor already 'up' (first pings change state).
 local walk = os.getenv("WALK") == "1"
 local step = 0
 local stride = tonumber(os.getenv("THREADS") or "2")
@@ -21,7 +22,7 @@ local stride = tonumber(os.getenv("THREADS") or "2")
 function request()
   local index
   if walk then
-    index = (step * stride + (id or 1) - 1) % monitors
+    index = math.min(step * stride + (id or 1) - 1, monitors - 1)
     step = step + 1
   else
     index = math.random(0, monitors - 1)
@@ -30,6 +31,7 @@ function request()
 end
 
 function response(status, headers, body)
+  if walk and step * stride + (id or 1) - 1 >= monitors + stride then wrk.thread:stop() end
   if status == 200 then ok = ok + 1
   elseif status == 503 then unavailable = unavailable + 1
   elseif status == 429 then limited = limited + 1

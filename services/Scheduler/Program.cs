@@ -1,3 +1,4 @@
+using MassTransit;
 using Sentinel.Scheduler;
 using Sentinel.Scheduler.Dispatch;
 using Sentinel.Scheduler.Heartbeats;
@@ -13,7 +14,7 @@ builder.AddSentinelBus("Scheduler", x =>
 {
     x.AddConsumer<MonitorUpsertedConsumer>();
     x.AddConsumer<MonitorDeletedConsumer>();
-    x.AddConsumer<HeartbeatsReceivedConsumer>();
+    x.AddConsumer<HeartbeatsReceivedConsumer, HeartbeatsReceivedConsumerDefinition>();
 });
 builder.Services.AddScoped<CheckDispatcher>();
 builder.Services.AddHostedService<DispatchLoop>();

@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
 using Sentinel.AlertEvaluation.Monitors;
 using Sentinel.AlertEvaluation.State;
 using Sentinel.Contracts;
@@ -34,7 +36,70 @@ public sealed class HeartbeatEvaluation(AlertingDb db, ResultEvaluation evaluati
                 results.Add(result);
         }
         await db.SaveChangesAsync(ct);
-        await EvaluateAsync(results, monitors, ct);
+        await EvaluateAsync(await ApplySteadyAsync(results, ct), monitors, ct);
+    }
+
+    /// The common case at thousands of pings a second: success pings of a monitor that is up with nothing pending
+    /// (no streak of failures, no incident, not flapping, no status changes in its flap window, no rule fired, no
+    /// reminder due). For such a monitor the evaluator would only move its last result (due time, check id) and count
+    /// the successes — so that is all this does, for every such monitor of the batch in one locking read and one
+    /// UPDATE, without the surroundings, the evaluator and the state COPY of the full evaluation. The read checks all
+    /// of it on the locked rows; a monitor in any other state, or that one of these results would not be newer for (a
+    /// redelivery), is left alone and goes through the full evaluation with the rest. Returns those results.
+    async Task<List<MonitorChecked>> ApplySteadyAsync(List<MonitorChecked> results, CancellationToken ct)
+    {
+        var groups = results.GroupBy(r => r.MonitorId).Where(g => g.All(r => r.Up)).ToDictionary(g => g.Key, g => g.ToList());
+        if (groups.Count == 0)
+            return results;
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        var transaction = (NpgsqlTransaction)tx.GetDbTransaction();
+        var steady = new List<(Guid Id, List<MonitorChecked> Results)>();
+        // Locked in monitor id order, as every other writer of these rows locks them: no deadlock.
+        await using (var read = new NpgsqlCommand("""
+            select monitor_id, last_due_at from alerting.monitor_states
+            where monitor_id = any($1) and status = $2 and consecutive_failures = 0 and open_incident_id is null
+              and not flapping and cardinality(change_times) = 0 and cardinality(fired_rule_ids) = 0
+              and next_due_at is null and first_failure_at is null
+            order by monitor_id for update
+            """, connection, transaction))
+        {
+            read.Parameters.Add(new NpgsqlParameter { Value = groups.Keys.ToArray() });
+            read.Parameters.Add(new NpgsqlParameter { Value = MonitorStatuses.Up });
+            await using var reader = await read.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var id = reader.GetGuid(0);
+                DateTimeOffset? lastDueAt = reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1);
+                var group = groups[id];
+                if (lastDueAt is null || group.All(r => r.DueAt > lastDueAt))
+                    steady.Add((id, group));
+            }
+        }
+        if (steady.Count > 0)
+        {
+            var last = steady.Select(s => s.Results.MaxBy(r => r.DueAt)!).ToArray();
+            // Joined on the key alone, so the planner looks each row up by it.
+            await using var update = new NpgsqlCommand("""
+                update alerting.monitor_states as s
+                set last_due_at = v.last_due_at, last_check_id = v.last_check_id,
+                    consecutive_successes = s.consecutive_successes + v.results
+                from unnest($1, $2, $3, $4) as v(monitor_id, last_due_at, last_check_id, results)
+                where s.monitor_id = v.monitor_id
+                """, connection, transaction);
+            update.Parameters.Add(new NpgsqlParameter { Value = steady.Select(s => s.Id).ToArray() });
+            update.Parameters.Add(new NpgsqlParameter { Value = last.Select(r => r.DueAt).ToArray() });
+            update.Parameters.Add(new NpgsqlParameter { Value = last.Select(r => r.CheckId).ToArray() });
+            // A ping twice in the batch (a redelivery) counts once, as the evaluator skips a result not newer than the last.
+            update.Parameters.Add(new NpgsqlParameter { Value = steady.Select(s => s.Results.Select(r => r.DueAt).Distinct().Count()).ToArray() });
+            await update.ExecuteNonQueryAsync(ct);
+        }
+        await tx.CommitAsync(ct);
+        if (steady.Count == 0)
+            return results;
+        var done = steady.Select(s => s.Id).ToHashSet();
+        return results.Where(r => !done.Contains(r.MonitorId)).ToList();
     }
 
     public async Task ApplyMissesAsync(IReadOnlyList<HeartbeatDeadlineMissed> misses, CancellationToken ct)

@@ -39,7 +39,6 @@ public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    CatalogDb db,
     IProblemDetailsService problems) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -48,6 +47,9 @@ public sealed class ApiKeyAuthenticationHandler(
         if (secret is null)
             return AuthenticateResult.NoResult();
 
+        // Resolved only now: the handler runs for every request, and most (pings, badges, status pages) carry no key,
+        // so building a DbContext up front cost the ping path more CPU than anything else it does.
+        var db = Context.RequestServices.GetRequiredService<CatalogDb>();
         var hash = ApiKeySecret.Hash(secret);
         var key = await db.ApiKeys.AsNoTracking()
             .Where(k => k.KeyHash == hash && k.RevokedAt == null)

@@ -12,7 +12,7 @@ public static class HeartbeatRegistration
         services.AddSingleton<HeartbeatPublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<HeartbeatPublisher>());
         services.AddScoped<HeartbeatStates>();
-        services.AddRateLimiter(o => o.AddPolicy<string, PingRateLimit>(PingRateLimit.Policy));
+        services.AddSingleton<PingRateLimit>();
         services.AddHeartbeatApis();
         return services;
     }

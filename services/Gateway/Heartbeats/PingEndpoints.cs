@@ -15,7 +15,14 @@ public static class PingEndpoints
 
     public static void MapHeartbeatPings(this IEndpointRouteBuilder app)
     {
-        var pings = app.MapGroup("").RequireRateLimiting(PingRateLimit.Policy).WithTags("Heartbeat pings");
+        var pings = app.MapGroup("").WithTags("Heartbeat pings").AddEndpointFilter(static async (context, next) =>
+        {
+            var http = context.HttpContext;
+            var limit = http.RequestServices.GetRequiredService<PingRateLimit>();
+            return limit.TryAcquire(http.Request.RouteValues["key"] as string ?? "", out var retryAfter)
+                ? await next(context)
+                : limit.Rejected(http, retryAfter);
+        });
         pings.MapMethods("/ping/{key}", Methods, (HttpContext http, string key, PingHandler handler) =>
             handler.HandleAsync(http, PingAction.Plain, key, slug: null));
         pings.MapMethods("/ping/{key}/{segment}", Methods, (HttpContext http, string key, string segment, PingHandler handler) =>

@@ -1,5 +1,5 @@
-using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.RateLimiting;
+using System.Collections.Concurrent;
+using System.Globalization;
 using Sentinel.Gateway.Api;
 
 namespace Sentinel.Gateway.Heartbeats;
@@ -8,24 +8,75 @@ namespace Sentinel.Gateway.Heartbeats;
 /// one-minute window, so a job stuck in a loop cannot flood the system; more is a 429 with Retry-After. Far above what
 /// any cron job needs (Healthchecks.io's hosted service allows much less) and low enough that 10,000 runaway tokens
 /// stay within what the pipeline carries. Counted per Gateway instance.
-public sealed class PingRateLimit(IConfiguration configuration) : IRateLimiterPolicy<string>
+///
+/// A counter per key, not ASP.NET's partitioned rate limiter: that one walks every partition ten times a second to
+/// replenish it, which with 10,000 live tokens was most of the ping path's CPU after authentication. Here a window
+/// simply starts over when a ping finds it a minute old, and a sweep once a minute forgets keys idle for a window.
+public sealed class PingRateLimit : IDisposable
 {
-    public const string Policy = "heartbeat-ping";
+    static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
-    readonly int perMinute = Math.Max(1, configuration.GetValue("Heartbeats:RateLimitPerMinute", 600));
+    sealed class Counter(long start)
+    {
+        public long Start = start;
+        public int Count;
+    }
 
-    public RateLimitPartition<string> GetPartition(HttpContext http) =>
-        RateLimitPartition.GetFixedWindowLimiter(http.Request.RouteValues["key"] as string ?? "", _ => new FixedWindowRateLimiterOptions
+    readonly ConcurrentDictionary<string, Counter> counters = new(StringComparer.Ordinal);
+    readonly TimeProvider clock;
+    readonly ITimer sweep;
+    readonly int perMinute;
+
+    public PingRateLimit(IConfiguration configuration, TimeProvider clock)
+    {
+        this.clock = clock;
+        perMinute = Math.Max(1, configuration.GetValue("Heartbeats:RateLimitPerMinute", 600));
+        sweep = clock.CreateTimer(_ => Sweep(), null, Window, Window);
+    }
+
+    /// Counts one ping for the key; false (and how long until its window starts over) when the window is full.
+    public bool TryAcquire(string key, out TimeSpan retryAfter)
+    {
+        var now = clock.GetTimestamp();
+        var counter = counters.GetOrAdd(key, static (_, start) => new Counter(start), now);
+        lock (counter)
         {
-            PermitLimit = perMinute,
-            Window = TimeSpan.FromMinutes(1),
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        });
+            if (clock.GetElapsedTime(counter.Start, now) >= Window)
+            {
+                counter.Start = now;
+                counter.Count = 0;
+            }
+            if (counter.Count < perMinute)
+            {
+                counter.Count++;
+                retryAfter = TimeSpan.Zero;
+                return true;
+            }
+            retryAfter = Window - clock.GetElapsedTime(counter.Start, now);
+            return false;
+        }
+    }
 
-    public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected => (context, _) =>
-        RateLimits.WriteRejectionAsync(context, TimeSpan.FromMinutes(1), "Too many pings.",
-            seconds => $"This ping URL takes at most {perMinute} pings a minute; retry after {seconds} s.");
+    /// The 429 every ping URL answers past the limit, as the Gateway's other limiters do.
+    public IResult Rejected(HttpContext http, TimeSpan retryAfter)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return Results.Problem(
+            $"This ping URL takes at most {perMinute} pings a minute; retry after {seconds} s.",
+            statusCode: StatusCodes.Status429TooManyRequests, title: "Too many pings.", type: Problems.RateLimitedType,
+            extensions: new Dictionary<string, object?> { ["retryAfterSeconds"] = seconds });
+    }
+
+    void Sweep()
+    {
+        var now = clock.GetTimestamp();
+        foreach (var (key, counter) in counters)
+            if (clock.GetElapsedTime(counter.Start, now) >= Window)
+                counters.TryRemove(new KeyValuePair<string, Counter>(key, counter));
+    }
+
+    public void Dispose() => sweep.Dispose();
 }
 
 public static class HeartbeatProblems

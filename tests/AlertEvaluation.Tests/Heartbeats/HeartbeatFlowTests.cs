@@ -73,6 +73,36 @@ public sealed class HeartbeatFlowTests
     }
 
     [Test]
+    public async Task Success_pings_of_an_up_heartbeat_move_its_last_result_so_an_older_miss_changes_nothing()
+    {
+        // The steady path: an up monitor with nothing pending takes success pings without the full evaluation; it
+        // must still record the newest one (id and time, successes counted once), or a miss whose deadline precedes
+        // a later ping would turn it down.
+        var (monitor, tenant, _) = await HeartbeatAsync();
+        await SendAsync(Ping(monitor, tenant, HeartbeatPingKinds.Success));
+        await UntilStatusAsync(monitor, MonitorStatuses.Up);
+
+        var deadline = Next();
+        var (first, newest) = (Ping(monitor, tenant, HeartbeatPingKinds.Success), Ping(monitor, tenant, HeartbeatPingKinds.Success));
+        await SendAsync(first, newest);
+        await SendAsync(first, newest); // redelivered: counted once
+        await Poll.UntilAsync(
+            () => AlertEvaluationHost.Database.CountAsync(
+                $"select count(*) from alerting.monitor_states where monitor_id = '{monitor}' and last_check_id = '{newest.PingId}'"),
+            n => n == 1, Alerting.Wait, "the newest ping to be the last result");
+        await AlertEvaluationHost.Bus.Publish(new HeartbeatDeadlineMissed(monitor, tenant, deadline, "late", null, DateTimeOffset.UtcNow));
+        await Task.Delay(1500);
+
+        Assert.That(await StatusAsync(monitor), Is.EqualTo(MonitorStatuses.Up));
+        Assert.That(await AlertEvaluationHost.Database.CountAsync(
+            $"select consecutive_successes from alerting.monitor_states where monitor_id = '{monitor}'"), Is.EqualTo(3));
+        Assert.That(await AlertEvaluationHost.Database.CountAsync(
+            $"select count(*) from alerting.monitor_states where monitor_id = '{monitor}' and last_due_at = '{newest.ReceivedAt:O}'"),
+            Is.EqualTo(1));
+        Assert.That(Opened.Count(o => o.MonitorId == monitor), Is.Zero);
+    }
+
+    [Test]
     public async Task A_redelivered_miss_counts_once_towards_the_failure_threshold()
     {
         var (monitor, tenant, _) = await HeartbeatAsync(failureThreshold: 2);
