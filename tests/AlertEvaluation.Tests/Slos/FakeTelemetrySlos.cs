@@ -1,12 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Sentinel.Testing;
 
 namespace Sentinel.AlertEvaluation.Tests.Slos;
 
@@ -15,51 +11,39 @@ namespace Sentinel.AlertEvaluation.Tests.Slos;
 /// at the time the clock gives, as the real endpoint computes them from stored results.
 public sealed class FakeTelemetrySlos : IAsyncDisposable
 {
-    readonly WebApplication app;
+    LoopbackApp app = null!;
 
-    FakeTelemetrySlos(WebApplication app, string url)
-    {
-        this.app = app;
-        Url = url;
-    }
-
-    public string Url { get; }
+    public string Url => app.Url;
     public ConcurrentBag<DateTimeOffset> BadMinutes { get; } = [];
     public ConcurrentQueue<(Guid TenantId, Guid[] MonitorIds)> Requests { get; } = new();
     public volatile bool Failing;
 
     public static async Task<FakeTelemetrySlos> StartAsync(Func<DateTimeOffset> clock)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        FakeTelemetrySlos? fake = null;
-
-        app.MapPost("/internal/tenants/{tenantId:guid}/slo-figures", (Guid tenantId, JsonElement body) =>
+        var fake = new FakeTelemetrySlos();
+        fake.app = await LoopbackApp.StartAsync(app =>
         {
-            if (fake!.Failing)
-                return Results.StatusCode(503);
-            fake.Requests.Enqueue((tenantId, body.GetProperty("monitorIds").EnumerateArray().Select(e => e.GetGuid()).ToArray()));
-            var allowed = 1 - body.GetProperty("objectivePercent").GetDouble() / 100;
-            var now = clock();
-            var bad = fake.BadMinutes.ToArray();
-            var rates = body.GetProperty("burnWindowsSeconds").EnumerateArray().Select(w =>
+            app.MapPost("/internal/tenants/{tenantId:guid}/slo-figures", (Guid tenantId, JsonElement body) =>
             {
-                var seconds = w.GetInt32();
-                var from = now.AddSeconds(-seconds);
-                var checks = seconds / 60;
-                var down = bad.Count(m => m >= from && m < now);
-                return new { windowSeconds = seconds, checks, badChecks = down, burnRate = (double)down / checks / allowed };
-            }).ToList();
-            return Results.Json(new { burnRates = rates });
+                if (fake.Failing)
+                    return Results.StatusCode(503);
+                fake.Requests.Enqueue((tenantId, body.GetProperty("monitorIds").EnumerateArray().Select(e => e.GetGuid()).ToArray()));
+                var allowed = 1 - body.GetProperty("objectivePercent").GetDouble() / 100;
+                var now = clock();
+                var bad = fake.BadMinutes.ToArray();
+                var rates = body.GetProperty("burnWindowsSeconds").EnumerateArray().Select(w =>
+                {
+                    var seconds = w.GetInt32();
+                    var from = now.AddSeconds(-seconds);
+                    var checks = seconds / 60;
+                    var down = bad.Count(m => m >= from && m < now);
+                    return new { windowSeconds = seconds, checks, badChecks = down, burnRate = (double)down / checks / allowed };
+                }).ToList();
+                return Results.Json(new { burnRates = rates });
+            });
         });
-
-        await app.StartAsync();
-        var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        fake = new FakeTelemetrySlos(app, url);
         return fake;
     }
 
-    public async ValueTask DisposeAsync() => await app.DisposeAsync();
+    public ValueTask DisposeAsync() => app.DisposeAsync();
 }

@@ -1,11 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Sentinel.Testing;
 
 namespace Sentinel.Gateway.Tests.Heartbeats;
 
@@ -14,80 +10,68 @@ namespace Sentinel.Gateway.Tests.Heartbeats;
 /// Monitors it has not been told about are 404, as the owners answer.
 public sealed class FakeHeartbeatOwners : IAsyncDisposable
 {
-    readonly WebApplication app;
+    LoopbackApp app = null!;
 
-    FakeHeartbeatOwners(WebApplication app, string url)
-    {
-        this.app = app;
-        Url = url;
-    }
-
-    public string Url { get; }
+    public string Url => app.Url;
     public ConcurrentDictionary<Guid, object> States { get; } = new();
     public ConcurrentQueue<string> Requests { get; } = new();
     public TimeSpan StateDelay { get; set; }
 
     public static async Task<FakeHeartbeatOwners> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        FakeHeartbeatOwners? fake = null;
-
-        app.MapGet("/internal/tenants/{tenantId:guid}/heartbeats/{monitorId:guid}", async (Guid tenantId, Guid monitorId) =>
+        var fake = new FakeHeartbeatOwners();
+        fake.app = await LoopbackApp.StartAsync(app =>
         {
-            await Task.Delay(fake!.StateDelay);
-            return fake.States.TryGetValue(monitorId, out var state) ? Results.Json(state) : Results.NotFound();
-        });
-        app.MapGet("/internal/tenants/{tenantId:guid}/monitors/{monitorId:guid}/pings", (Guid tenantId, Guid monitorId, HttpRequest request) =>
-        {
-            fake!.Requests.Enqueue(request.Path + request.QueryString);
-            return Results.Json(new
+            app.MapGet("/internal/tenants/{tenantId:guid}/heartbeats/{monitorId:guid}", async (Guid tenantId, Guid monitorId) =>
             {
-                items = new[]
+                await Task.Delay(fake.StateDelay);
+                return fake.States.TryGetValue(monitorId, out var state) ? Results.Json(state) : Results.NotFound();
+            });
+            app.MapGet("/internal/tenants/{tenantId:guid}/monitors/{monitorId:guid}/pings", (Guid tenantId, Guid monitorId, HttpRequest request) =>
+            {
+                fake.Requests.Enqueue(request.Path + request.QueryString);
+                return Results.Json(new
                 {
-                    new
+                    items = new[]
                     {
-                        pingId = Guid.CreateVersion7(), kind = "fail", receivedAt = "2026-01-01T00:00:00+00:00", method = "POST",
-                        sourceIp = "10.0.0.1", userAgent = "curl/8", body = "exit 3", bodyTruncated = false, exitStatus = (int?)3,
-                        runId = (Guid?)null, message = (string?)null, reportedLatencyMs = (double?)null,
+                        new
+                        {
+                            pingId = Guid.CreateVersion7(), kind = "fail", receivedAt = "2026-01-01T00:00:00+00:00", method = "POST",
+                            sourceIp = "10.0.0.1", userAgent = "curl/8", body = "exit 3", bodyTruncated = false, exitStatus = (int?)3,
+                            runId = (Guid?)null, message = (string?)null, reportedLatencyMs = (double?)null,
+                        },
                     },
-                },
-                nextCursor = "next-pings",
+                    nextCursor = "next-pings",
+                });
             });
-        });
-        app.MapGet("/internal/tenants/{tenantId:guid}/monitors/{monitorId:guid}/flips", (Guid tenantId, Guid monitorId, HttpRequest request) =>
-        {
-            fake!.Requests.Enqueue(request.Path + request.QueryString);
-            return Results.Json(new
+            app.MapGet("/internal/tenants/{tenantId:guid}/monitors/{monitorId:guid}/flips", (Guid tenantId, Guid monitorId, HttpRequest request) =>
             {
-                items = new[] { new { at = "2026-01-01T00:00:00+00:00", from = "up", to = "down", reason = "late" } },
-                nextCursor = (string?)null,
-            });
-        });
-        app.MapGet("/internal/tenants/{tenantId:guid}/monitors/{monitorId:guid}/runs", (Guid tenantId, Guid monitorId, HttpRequest request) =>
-        {
-            fake!.Requests.Enqueue(request.Path + request.QueryString);
-            return Results.Json(new
-            {
-                items = new[]
+                fake.Requests.Enqueue(request.Path + request.QueryString);
+                return Results.Json(new
                 {
-                    new
+                    items = new[] { new { at = "2026-01-01T00:00:00+00:00", from = "up", to = "down", reason = "late" } },
+                    nextCursor = (string?)null,
+                });
+            });
+            app.MapGet("/internal/tenants/{tenantId:guid}/monitors/{monitorId:guid}/runs", (Guid tenantId, Guid monitorId, HttpRequest request) =>
+            {
+                fake.Requests.Enqueue(request.Path + request.QueryString);
+                return Results.Json(new
+                {
+                    items = new[]
                     {
-                        runId = Guid.Parse("0195f0a0-0000-7000-8000-000000000001"), startedAt = "2026-01-01T00:00:00+00:00",
-                        finishedAt = "2026-01-01T00:00:42+00:00", durationMs = 42_000.0, outcome = "success",
+                        new
+                        {
+                            runId = Guid.Parse("0195f0a0-0000-7000-8000-000000000001"), startedAt = "2026-01-01T00:00:00+00:00",
+                            finishedAt = "2026-01-01T00:00:42+00:00", durationMs = 42_000.0, outcome = "success",
+                        },
                     },
-                },
-                nextCursor = (string?)null,
+                    nextCursor = (string?)null,
+                });
             });
         });
-
-        await app.StartAsync();
-        var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        fake = new FakeHeartbeatOwners(app, url);
         return fake;
     }
 
-    public async ValueTask DisposeAsync() => await app.DisposeAsync();
+    public ValueTask DisposeAsync() => app.DisposeAsync();
 }

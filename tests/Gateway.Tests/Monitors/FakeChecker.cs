@@ -1,13 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Sentinel.Contracts;
+using Sentinel.Testing;
 
 namespace Sentinel.Gateway.Tests.Monitors;
 
@@ -15,38 +11,28 @@ namespace Sentinel.Gateway.Tests.Monitors;
 /// keeps the due checks it was sent and answers each with a result whose conditions echo the monitor's.
 public sealed class FakeChecker : IAsyncDisposable
 {
-    readonly WebApplication app;
+    LoopbackApp app = null!;
 
-    FakeChecker(WebApplication app, string url)
-    {
-        this.app = app;
-        Url = url;
-    }
-
-    public string Url { get; }
+    public string Url => app.Url;
     public ConcurrentQueue<DueCheck> Received { get; } = new();
 
     public static async Task<FakeChecker> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        FakeChecker? fake = null;
-        app.MapPost("/internal/checks", async (HttpRequest request) =>
+        var fake = new FakeChecker();
+        fake.app = await LoopbackApp.StartAsync(app =>
         {
-            var check = (await JsonSerializer.DeserializeAsync<DueCheck>(request.Body, JsonSerializerOptions.Web))!;
-            fake!.Received.Enqueue(check);
-            var conditions = (check.Check?.Conditions ?? []).Select(c => new ConditionResult(c, false, "503")).ToList();
-            return Results.Json(new MonitorChecked(
-                check.CheckId, check.MonitorId, check.TenantId, false, 503, 12.5, "HTTP 503 is not in 200-299", check.DueAt,
-                check.DueAt.AddMilliseconds(13), conditions, "checked by the fake"), JsonSerializerOptions.Web);
+            app.MapPost("/internal/checks", async (HttpRequest request) =>
+            {
+                var check = (await JsonSerializer.DeserializeAsync<DueCheck>(request.Body, JsonSerializerOptions.Web))!;
+                fake.Received.Enqueue(check);
+                var conditions = (check.Check?.Conditions ?? []).Select(c => new ConditionResult(c, false, "503")).ToList();
+                return Results.Json(new MonitorChecked(
+                    check.CheckId, check.MonitorId, check.TenantId, false, 503, 12.5, "HTTP 503 is not in 200-299", check.DueAt,
+                    check.DueAt.AddMilliseconds(13), conditions, "checked by the fake"), JsonSerializerOptions.Web);
+            });
         });
-        await app.StartAsync();
-        var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        fake = new FakeChecker(app, url);
         return fake;
     }
 
-    public async ValueTask DisposeAsync() => await app.DisposeAsync();
+    public ValueTask DisposeAsync() => app.DisposeAsync();
 }

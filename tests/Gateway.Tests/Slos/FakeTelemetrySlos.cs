@@ -1,11 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Sentinel.Testing;
 
 namespace Sentinel.Gateway.Tests.Slos;
 
@@ -13,48 +9,36 @@ namespace Sentinel.Gateway.Tests.Slos;
 /// path and body of every request and answering figures that echo what was asked.
 public sealed class FakeTelemetrySlos : IAsyncDisposable
 {
-    readonly WebApplication app;
+    LoopbackApp app = null!;
 
-    FakeTelemetrySlos(WebApplication app, string url)
-    {
-        this.app = app;
-        Url = url;
-    }
-
-    public string Url { get; }
+    public string Url => app.Url;
     public ConcurrentQueue<(string Path, JsonElement Body)> Requests { get; } = new();
 
     public static async Task<FakeTelemetrySlos> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        FakeTelemetrySlos? fake = null;
-
-        app.MapPost("/internal/tenants/{tenantId:guid}/slo-figures", (Guid tenantId, JsonElement body, HttpRequest request) =>
+        var fake = new FakeTelemetrySlos();
+        fake.app = await LoopbackApp.StartAsync(app =>
         {
-            fake!.Requests.Enqueue((request.Path, body));
-            var objective = body.GetProperty("objectivePercent").GetDouble();
-            var days = body.GetProperty("windowDays").GetInt32();
-            return Results.Json(new
+            app.MapPost("/internal/tenants/{tenantId:guid}/slo-figures", (Guid tenantId, JsonElement body, HttpRequest request) =>
             {
-                from = "2026-01-01T00:00:00+00:00", to = "2026-01-31T00:00:00+00:00", objectivePercent = objective, windowDays = days,
-                checks = 43200, goodChecks = 43170, badChecks = 30, attainedPercent = 99.93055555555556,
-                errorBudget = new { totalSeconds = 2592.0, spentSeconds = 1800.0, remainingSeconds = 792.0, spentPercent = 69.44444444444444, remainingPercent = 30.555555555555557 },
-                burnRates = new[]
+                fake.Requests.Enqueue((request.Path, body));
+                var objective = body.GetProperty("objectivePercent").GetDouble();
+                var days = body.GetProperty("windowDays").GetInt32();
+                return Results.Json(new
                 {
-                    new { windowSeconds = 3600, window = "1h", checks = 60L, badChecks = 3L, burnRate = (double?)50.0 },
-                    new { windowSeconds = 21600, window = "6h", checks = 360L, badChecks = 3L, burnRate = (double?)8.333333333333334 },
-                },
+                    from = "2026-01-01T00:00:00+00:00", to = "2026-01-31T00:00:00+00:00", objectivePercent = objective, windowDays = days,
+                    checks = 43200, goodChecks = 43170, badChecks = 30, attainedPercent = 99.93055555555556,
+                    errorBudget = new { totalSeconds = 2592.0, spentSeconds = 1800.0, remainingSeconds = 792.0, spentPercent = 69.44444444444444, remainingPercent = 30.555555555555557 },
+                    burnRates = new[]
+                    {
+                        new { windowSeconds = 3600, window = "1h", checks = 60L, badChecks = 3L, burnRate = (double?)50.0 },
+                        new { windowSeconds = 21600, window = "6h", checks = 360L, badChecks = 3L, burnRate = (double?)8.333333333333334 },
+                    },
+                });
             });
         });
-
-        await app.StartAsync();
-        var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        fake = new FakeTelemetrySlos(app, url);
         return fake;
     }
 
-    public async ValueTask DisposeAsync() => await app.DisposeAsync();
+    public ValueTask DisposeAsync() => app.DisposeAsync();
 }

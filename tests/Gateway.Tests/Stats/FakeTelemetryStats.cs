@@ -1,10 +1,6 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Sentinel.Testing;
 
 namespace Sentinel.Gateway.Tests.Stats;
 
@@ -12,52 +8,40 @@ namespace Sentinel.Gateway.Tests.Stats;
 /// keeping the paths and query strings it was asked with.
 public sealed class FakeTelemetryStats : IAsyncDisposable
 {
-    readonly WebApplication app;
+    LoopbackApp app = null!;
 
-    FakeTelemetryStats(WebApplication app, string url)
-    {
-        this.app = app;
-        Url = url;
-    }
-
-    public string Url { get; }
+    public string Url => app.Url;
     public List<string> Requests { get; } = [];
 
     public static async Task<FakeTelemetryStats> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        FakeTelemetryStats? fake = null;
-
-        app.MapGet("/internal/tenants/{tenantId:guid}/monitors/{monitorId:guid}/stats",
-            (Guid tenantId, Guid monitorId, string? window, string? series, HttpRequest request) =>
-            {
-                fake!.Requests.Add(request.Path + request.QueryString);
-                return Results.Json(new
+        var fake = new FakeTelemetryStats();
+        fake.app = await LoopbackApp.StartAsync(app =>
+        {
+            app.MapGet("/internal/tenants/{tenantId:guid}/monitors/{monitorId:guid}/stats",
+                (Guid tenantId, Guid monitorId, string? window, string? series, HttpRequest request) =>
                 {
-                    monitorId, window, from = "2026-01-01T00:00:00+00:00", to = "2026-01-08T00:00:00+00:00",
-                    checks = 10080, upChecks = 10075, uptimePercent = 99.95, downtimeSeconds = 300.5,
-                    latency = new { minMs = 1.5, avgMs = 20.25, maxMs = 900.0, p50Ms = 18.0, p95Ms = 45.0, p99Ms = 120.0 },
-                    percentilesExact = false, series,
-                    buckets = new[]
+                    fake.Requests.Add(request.Path + request.QueryString);
+                    return Results.Json(new
                     {
-                        new
+                        monitorId, window, from = "2026-01-01T00:00:00+00:00", to = "2026-01-08T00:00:00+00:00",
+                        checks = 10080, upChecks = 10075, uptimePercent = 99.95, downtimeSeconds = 300.5,
+                        latency = new { minMs = 1.5, avgMs = 20.25, maxMs = 900.0, p50Ms = 18.0, p95Ms = 45.0, p99Ms = 120.0 },
+                        percentilesExact = false, series,
+                        buckets = new[]
                         {
-                            start = "2026-01-01T00:00:00+00:00", end = "2026-01-02T00:00:00+00:00", checks = 1440,
-                            upChecks = 1435, uptimePercent = 99.65, downtimeSeconds = 300.5, avgLatencyMs = 20.0,
-                            p95LatencyMs = 44.0,
+                            new
+                            {
+                                start = "2026-01-01T00:00:00+00:00", end = "2026-01-02T00:00:00+00:00", checks = 1440,
+                                upChecks = 1435, uptimePercent = 99.65, downtimeSeconds = 300.5, avgLatencyMs = 20.0,
+                                p95LatencyMs = 44.0,
+                            },
                         },
-                    },
+                    });
                 });
-            });
-
-        await app.StartAsync();
-        var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        fake = new FakeTelemetryStats(app, url);
+        });
         return fake;
     }
 
-    public async ValueTask DisposeAsync() => await app.DisposeAsync();
+    public ValueTask DisposeAsync() => app.DisposeAsync();
 }

@@ -1,11 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Sentinel.Testing;
 
 namespace Sentinel.Gateway.Tests.StatusPages;
 
@@ -14,15 +10,9 @@ namespace Sentinel.Gateway.Tests.StatusPages;
 /// an overloaded owner would.
 public sealed class FakeOwners : IAsyncDisposable
 {
-    readonly WebApplication app;
+    LoopbackApp app = null!;
 
-    FakeOwners(WebApplication app, string url)
-    {
-        this.app = app;
-        Url = url;
-    }
-
-    public string Url { get; }
+    public string Url => app.Url;
     public bool Hang { get; set; }
     public ConcurrentQueue<string> Requests { get; } = new();
     /// Day offset (0 = today, 1 = yesterday) → uptime percent; every other day with data is 100%.
@@ -35,30 +25,24 @@ public sealed class FakeOwners : IAsyncDisposable
 
     public static async Task<FakeOwners> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        FakeOwners? fake = null;
-
-        app.Use(async (context, next) =>
+        var fake = new FakeOwners();
+        fake.app = await LoopbackApp.StartAsync(app =>
         {
-            fake!.Requests.Enqueue(context.Request.Path + context.Request.QueryString);
-            if (fake.Hang)
-                await Task.Delay(TimeSpan.FromMinutes(1), context.RequestAborted);
-            await next(context);
+            app.Use(async (context, next) =>
+            {
+                fake.Requests.Enqueue(context.Request.Path + context.Request.QueryString);
+                if (fake.Hang)
+                    await Task.Delay(TimeSpan.FromMinutes(1), context.RequestAborted);
+                await next(context);
+            });
+            app.MapGet("/internal/tenants/{tenantId:guid}/monitors/{monitorId:guid}/stats",
+                (Guid monitorId, string? window, string? series) => Results.Json(fake.Stats(monitorId, window ?? "24h", series)));
+            app.MapGet("/internal/tenants/{tenantId:guid}/incidents", (string? status) => Results.Json(new
+            {
+                items = status == "open" ? fake.OpenIncidents.ToArray() : [],
+                nextCursor = (string?)null,
+            }));
         });
-        app.MapGet("/internal/tenants/{tenantId:guid}/monitors/{monitorId:guid}/stats",
-            (Guid monitorId, string? window, string? series) => Results.Json(fake!.Stats(monitorId, window ?? "24h", series)));
-        app.MapGet("/internal/tenants/{tenantId:guid}/incidents", (string? status) => Results.Json(new
-        {
-            items = status == "open" ? fake!.OpenIncidents.ToArray() : [],
-            nextCursor = (string?)null,
-        }));
-
-        await app.StartAsync();
-        var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        fake = new FakeOwners(app, url);
         return fake;
     }
 
@@ -89,5 +73,5 @@ public sealed class FakeOwners : IAsyncDisposable
         };
     }
 
-    public async ValueTask DisposeAsync() => await app.DisposeAsync();
+    public ValueTask DisposeAsync() => app.DisposeAsync();
 }
