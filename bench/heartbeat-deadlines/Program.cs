@@ -141,6 +141,9 @@ public static class HeartbeatDeadlinesBench
             Console.WriteLine($"RESULT deadline → webhook: min {latencies.FirstOrDefault():0.000} s, p50 {P(0.5):0.000} s, " +
                 $"p99 {P(0.99):0.000} s, max {latencies.LastOrDefault():0.000} s; load: {File.ReadAllText("/proc/loadavg").Trim()}");
 
+            await PrintStagesAsync(database.ConnectionString, lateIds.Where(receiver.DownAt.ContainsKey)
+                .ToDictionary(id => id, id => (Deadline: lastPing[id] + period + grace, Arrived: receiver.DownAt[id])));
+
             // Throughput with everything running: every service consumes the pings (Telemetry-Ingest stores them).
             var flood = await FloodAsync(monitors.Skip(lateCount).Select(m => m.PingUrl).ToArray(),
                 TimeSpan.FromSeconds(Setting("FLOOD_SECONDS", 20)), Setting("FLOOD_CONNECTIONS", 128));
@@ -196,6 +199,49 @@ public static class HeartbeatDeadlinesBench
         finally
         {
             await Task.WhenAll(services.Select(s => s.StopAsync()));
+        }
+    }
+
+    /// Where the time went, per late monitor, from what each service wrote down: the Scheduler's miss round
+    /// (heartbeats.updated_at), Alert-Evaluation's incident (opened_at), Delivery's notification (created_at when
+    /// consumed, delivered_at when the receiver answered) and the webhook's arrival at the bench.
+    static async Task PrintStagesAsync(string connectionString, Dictionary<Guid, (DateTimeOffset Deadline, DateTimeOffset Arrived)> late)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("""
+            select h.monitor_id, h.updated_at, i.opened_at, d.created_at, d.delivered_at
+            from scheduler.heartbeats h
+            join alerting.incidents i on i.monitor_id = h.monitor_id
+            join delivery.deliveries d on d.incident_id = i.id and d.event = 'down'
+            where h.monitor_id = any(@ids) and d.delivered_at is not null
+            """, connection);
+        command.Parameters.AddWithValue("ids", late.Keys.ToArray());
+        var stages = new Dictionary<string, List<double>>
+        {
+            ["deadline → Scheduler miss committed"] = [],
+            ["→ Alert-Evaluation incident opened"] = [],
+            ["→ Delivery consumed the notification"] = [],
+            ["→ Delivery sent it (receiver answered)"] = [],
+            ["→ bench saw it (clock skew-free: same box)"] = [],
+        };
+        var names = stages.Keys.ToArray();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                var (deadline, arrived) = late[reader.GetGuid(0)];
+                var points = new[] { deadline, reader.GetFieldValue<DateTimeOffset>(1), reader.GetFieldValue<DateTimeOffset>(2),
+                    reader.GetFieldValue<DateTimeOffset>(3), reader.GetFieldValue<DateTimeOffset>(4), arrived };
+                for (var s = 0; s < names.Length; s++)
+                    stages[names[s]].Add((points[s + 1] - points[s]).TotalSeconds);
+            }
+        }
+        foreach (var (name, values) in stages)
+        {
+            var sorted = values.Order().ToArray();
+            double Q(double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
+            Console.WriteLine($"STAGE {name}: n={sorted.Length} p50 {Q(0.5):0.000} s, p99 {Q(0.99):0.000} s, max {sorted.LastOrDefault():0.000} s");
         }
     }
 

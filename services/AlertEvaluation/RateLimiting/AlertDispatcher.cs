@@ -11,10 +11,12 @@ public sealed class AlertDispatcher(AlertingDb db, AlertRateLimiter limiter, ICo
 {
     public async Task DispatchAsync(IReadOnlyList<Alert> alerts, DateTimeOffset now, CancellationToken ct)
     {
-        foreach (var alert in alerts)
+        var verdicts = await limiter.TryAcquireAllAsync(alerts.Select(Limits).ToList(), ct);
+        for (var i = 0; i < alerts.Count; i++)
         {
+            var alert = alerts[i];
             var message = alert.Message;
-            var verdict = await limiter.TryAcquireAsync(Limits(alert), ct);
+            var verdict = verdicts[i];
             var incidentId = alert.Incident?.Id ?? (alert.Kind == AlertKind.Rule ? null : message.IncidentId);
             if (!verdict.Allowed)
             {

@@ -60,6 +60,30 @@ public sealed class AlertRateLimiterTests
     }
 
     [Test]
+    public async Task A_round_of_alerts_asked_at_once_gets_the_verdicts_of_asking_one_by_one_in_order()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var redis = Connect(TestInfrastructure.RedisConfiguration);
+        var limiter = new AlertRateLimiter(redis, clock, NullLogger<AlertRateLimiter>.Instance);
+        var (rule, channel) = ($"rule:{Guid.NewGuid()}", $"channel:{Guid.NewGuid()}");
+
+        var verdicts = await limiter.TryAcquireAllAsync(
+        [
+            [Limit(channel, "n1", max: 3)],
+            [], // a recovery counts against nothing
+            [Limit(rule, "e1", max: 1), Limit(channel, "n2", max: 3)],
+            [Limit(rule, "e2", max: 1), Limit(channel, "n3", max: 3)], // the rule is full: takes no channel slot
+            [Limit(channel, "n4", max: 3)],
+            [Limit(channel, "n5", max: 3)],
+            [Limit(channel, "n1", max: 3)], // the first alert again: not counted twice
+        ], default);
+
+        Assert.That(verdicts.Select(v => v.Allowed), Is.EqualTo(new[] { true, true, true, false, true, false, true }));
+        Assert.That(verdicts[3].Reason, Does.Contain(rule));
+        Assert.That(verdicts[5].Reason, Does.Contain(channel));
+    }
+
+    [Test]
     public async Task With_Redis_stopped_alerts_pass_at_once_and_limits_return_when_it_is_back()
     {
         using var own = new OwnRedis();
