@@ -59,8 +59,12 @@ public sealed class ResultEvaluation(
         var incidents = openIds.Length == 0 ? [] : await db.Incidents.Where(i => openIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, ct);
         var around = await Neighbourhood.LoadAsync(db, live.Select(id => monitors[id]).ToList(), ct);
 
+        // Alerts of monitors with one result in the batch are rate-limited together at the end: one Redis round trip
+        // for the batch instead of one per alert (a thousand deadlines missed at once are a thousand alerts).
+        var deferred = new List<Alert>();
         foreach (var group in toEvaluate.Where(r => states.ContainsKey(r.MonitorId)).GroupBy(r => r.MonitorId))
         {
+            var single = group.Count() == 1;
             var monitor = monitors[group.Key];
             var state = states[group.Key];
             var incident = state.OpenIncidentId is { } openId ? incidents.GetValueOrDefault(openId) : null;
@@ -85,14 +89,17 @@ public sealed class ResultEvaluation(
                     log.LogInformation("Monitor {MonitorId} ({MonitorName}) recovered; incident {IncidentId} resolved",
                         monitor.MonitorId, monitor.Name, resolved.Id);
                 }
-                // Dispatched at once, not at the end of the batch: the dispatcher records which channels heard of
-                // the incident, and a recovery later in the same batch notifies exactly those.
-                var alerts = new List<Alert>();
+                // A monitor with more results is dispatched at once, not at the end of the batch: the dispatcher
+                // records which channels heard of the incident, and a recovery later in the same batch notifies
+                // exactly those.
+                var alerts = single ? deferred : [];
                 Collect(db, evaluation, alerts, at);
-                if (alerts.Count > 0)
+                if (!single && alerts.Count > 0)
                     await dispatcher.DispatchAsync(alerts, at, ct);
             }
         }
+        if (deferred.Count > 0)
+            await dispatcher.DispatchAsync(deferred, now, ct);
 
         if (replayingParked)
         {
