@@ -141,8 +141,8 @@ public static class HeartbeatDeadlinesBench
             Console.WriteLine($"RESULT deadline → webhook: min {latencies.FirstOrDefault():0.000} s, p50 {P(0.5):0.000} s, " +
                 $"p99 {P(0.99):0.000} s, max {latencies.LastOrDefault():0.000} s; load: {File.ReadAllText("/proc/loadavg").Trim()}");
 
-            await PrintStagesAsync(database.ConnectionString, lateIds.Where(receiver.DownAt.ContainsKey)
-                .ToDictionary(id => id, id => (Deadline: lastPing[id] + period + grace, Arrived: receiver.DownAt[id])));
+            await PrintStagesAsync(database.ConnectionString, period + grace, lateIds.Where(receiver.DownAt.ContainsKey)
+                .ToDictionary(id => id, id => (Sent: lastPing[id], Arrived: receiver.DownAt[id])));
 
             // Throughput with everything running: every service consumes the pings (Telemetry-Ingest stores them).
             var flood = await FloodAsync(monitors.Skip(lateCount).Select(m => m.PingUrl).ToArray(),
@@ -202,15 +202,17 @@ public static class HeartbeatDeadlinesBench
         }
     }
 
-    /// Where the time went, per late monitor, from what each service wrote down: the Scheduler's miss round
+    /// Where the time went, per late monitor, from what each service wrote down: the Gateway's receipt of the ping
+    /// (the Scheduler's last_ping_at, from which the real deadline counts), the Scheduler's miss round
     /// (heartbeats.updated_at), Alert-Evaluation's incident (opened_at), Delivery's notification (created_at when
-    /// consumed, delivered_at when the receiver answered) and the webhook's arrival at the bench.
-    static async Task PrintStagesAsync(string connectionString, Dictionary<Guid, (DateTimeOffset Deadline, DateTimeOffset Arrived)> late)
+    /// consumed, delivered_at when the receiver answered) and the webhook's arrival at the bench. Same box, same clock.
+    static async Task PrintStagesAsync(string connectionString, TimeSpan periodAndGrace,
+        Dictionary<Guid, (DateTimeOffset Sent, DateTimeOffset Arrived)> late)
     {
         await using var connection = new Npgsql.NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         await using var command = new Npgsql.NpgsqlCommand("""
-            select h.monitor_id, h.updated_at, i.opened_at, d.created_at, d.delivered_at
+            select h.monitor_id, h.last_ping_at, h.updated_at, i.opened_at, d.created_at, d.delivered_at
             from scheduler.heartbeats h
             join alerting.incidents i on i.monitor_id = h.monitor_id
             join delivery.deliveries d on d.incident_id = i.id and d.event = 'down'
@@ -219,22 +221,27 @@ public static class HeartbeatDeadlinesBench
         command.Parameters.AddWithValue("ids", late.Keys.ToArray());
         var stages = new Dictionary<string, List<double>>
         {
-            ["deadline → Scheduler miss committed"] = [],
+            ["ping sent → Gateway received it (the bench's deadline is early by this)"] = [],
+            ["deadline (received + period + grace) → Scheduler miss committed"] = [],
             ["→ Alert-Evaluation incident opened"] = [],
             ["→ Delivery consumed the notification"] = [],
             ["→ Delivery sent it (receiver answered)"] = [],
-            ["→ bench saw it (clock skew-free: same box)"] = [],
+            ["→ bench handler saw it"] = [],
+            ["deadline → bench handler (the whole path)"] = [],
         };
         var names = stages.Keys.ToArray();
         await using (var reader = await command.ExecuteReaderAsync())
         {
             while (await reader.ReadAsync())
             {
-                var (deadline, arrived) = late[reader.GetGuid(0)];
-                var points = new[] { deadline, reader.GetFieldValue<DateTimeOffset>(1), reader.GetFieldValue<DateTimeOffset>(2),
-                    reader.GetFieldValue<DateTimeOffset>(3), reader.GetFieldValue<DateTimeOffset>(4), arrived };
-                for (var s = 0; s < names.Length; s++)
-                    stages[names[s]].Add((points[s + 1] - points[s]).TotalSeconds);
+                var (sent, arrived) = late[reader.GetGuid(0)];
+                var received = reader.GetFieldValue<DateTimeOffset>(1);
+                var points = new[] { received + periodAndGrace, reader.GetFieldValue<DateTimeOffset>(2), reader.GetFieldValue<DateTimeOffset>(3),
+                    reader.GetFieldValue<DateTimeOffset>(4), reader.GetFieldValue<DateTimeOffset>(5), arrived };
+                stages[names[0]].Add((received - sent).TotalSeconds);
+                for (var s = 1; s < points.Length; s++)
+                    stages[names[s]].Add((points[s] - points[s - 1]).TotalSeconds);
+                stages[names[^1]].Add((arrived - points[0]).TotalSeconds);
             }
         }
         foreach (var (name, values) in stages)
