@@ -86,6 +86,30 @@ public sealed class PingEndpointTests
     }
 
     [Test]
+    public async Task Another_method_on_a_ping_url_is_a_405_problem()
+    {
+        var monitor = await CreateHeartbeatAsync();
+        using var client = Anonymous();
+        await Expect.ProblemAsync(await SendAsync(client, "PUT", $"/ping/{TokenOf(monitor)}", "done"), HttpStatusCode.MethodNotAllowed);
+    }
+
+    [Test]
+    public async Task Pings_take_the_lean_pipeline_counted_by_the_ping_counter_not_the_HTTP_metrics()
+    {
+        var monitor = await CreateHeartbeatAsync();
+        using var client = Anonymous();
+        await ExpectOkAsync(await client.GetAsync($"/ping/{TokenOf(monitor)}"), "GET");
+        await ExpectOkAsync(await client.GetAsync($"/ping/{TokenOf(monitor)}/start"), "GET");
+
+        // The HTTP metrics middleware labels each request with its route: a ping route there means the ping went
+        // through the whole API pipeline (authentication, authorization, rate limiter, metrics) again.
+        var metrics = await client.GetStringAsync("/metrics");
+        Assert.That(metrics, Does.Not.Contain("/ping/{key}"));
+        Assert.That(metrics, Does.Contain("sentinel_heartbeat_pings_total{kind=\"start\"}"));
+        Assert.That(metrics, Does.Contain("/api/v1/monitors"), "the API's requests are still measured");
+    }
+
+    [Test]
     public async Task A_deleted_monitors_token_stops_working_once_the_cache_entry_expires()
     {
         var monitor = await CreateHeartbeatAsync();
