@@ -183,7 +183,9 @@ snapshot() {
 }
 echo "warm-up drained in $(drain) s"
 
+published() { rabbit -sf "$RABBIT/api/vhosts/$VHOST" | jq '.message_stats.publish // 0'; }
 STORED_BEFORE=$(sql "select count(*) from telemetry.heartbeat_pings")
+PUBLISHED_BEFORE=$(published)
 echo "== measured run ($DURATION s, $CONNECTIONS connections, $THREADS threads), load: $(load)"
 BEFORE=$(snapshot)
 # PROFILE="Gateway AlertEvaluation" (needs perf): CPU-sample those services with perf during the run, into $LOGS.
@@ -211,6 +213,9 @@ STORED=$(( $(sql "select count(*) from telemetry.heartbeat_pings") - STORED_BEFO
 OK=$(sed -n 's/.* ok=\([0-9]*\).*/\1/p' <<<"$RESULT")
 REQUESTS=$(sed -n 's/.*requests=\([0-9]*\).*/\1/p' <<<"$RESULT")
 echo "load at wrk's end: $LOAD_AFTER; queues empty ${DRAINED} s after wrk stopped"
+# Every message published into the vhost during the run (HeartbeatsReceived batches, plus the services' own few).
+MESSAGES=$(( $(published) - PUBLISHED_BEFORE ))
+echo "messages published: $MESSAGES ($(( STORED / (MESSAGES > 0 ? MESSAGES : 1) )) pings per message)"
 echo "stored by Telemetry-Ingest: $STORED; answered 200: $OK; lost (200 but not stored): $(( OK > STORED ? OK - STORED : 0 ))"
 [ "$STORED" -ge "$OK" ] && echo "stored >= answered 200: yes (extra = requests cut off when wrk stopped)" \
   || echo "stored >= answered 200: NO"

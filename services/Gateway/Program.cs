@@ -1,5 +1,6 @@
 using Sentinel.Gateway;
 using Sentinel.Gateway.Events;
+using Sentinel.Gateway.Heartbeats;
 using Sentinel.Gateway.Monitors;
 using Sentinel.ServiceDefaults;
 using Sentinel.ServiceDefaults.Data;
@@ -16,6 +17,7 @@ builder.AddSentinelBus("Gateway", x =>
 builder.Services.AddGatewayApi();
 
 var app = builder.Build();
+app.UsePingPipeline();
 app.MapSentinelDefaults();
 app.MapGatewayApi();
 

@@ -18,6 +18,9 @@ public sealed class HeartbeatEvaluation(AlertingDb db, ResultEvaluation evaluati
 
     public async Task ApplyPingsAsync(IReadOnlyList<HeartbeatPing> pings, CancellationToken ct)
     {
+        pings = await ApplySteadyPingsAsync(pings, ct);
+        if (pings.Count == 0)
+            return;
         var monitors = await LiveHeartbeatsAsync(pings.Select(p => p.MonitorId), ct);
         await ParkEarlyPingsAsync(pings.Where(p => !monitors.ContainsKey(p.MonitorId)).ToList(), ct);
         var live = pings.Where(p => monitors.ContainsKey(p.MonitorId))
@@ -39,13 +42,43 @@ public sealed class HeartbeatEvaluation(AlertingDb db, ResultEvaluation evaluati
         await EvaluateAsync(await ApplySteadyAsync(results, ct), monitors, ct);
     }
 
+    /// Before anything is loaded: a monitor whose pings in this batch are all plain successes (no start, fail or log)
+    /// and that has no open run is exactly the steady case below, whatever its copy says beyond live-heartbeat (a
+    /// monitor's conditions are evaluated only when a run finishes). Such pings skip loading monitor copies and runs
+    /// and creating results one by one: ApplySteadyAsync checks the rest on the locked rows. Returns the pings of every
+    /// other monitor, for the full way.
+    async Task<IReadOnlyList<HeartbeatPing>> ApplySteadyPingsAsync(IReadOnlyList<HeartbeatPing> pings, CancellationToken ct)
+    {
+        var candidates = new List<MonitorChecked>(pings.Count);
+        var mixed = new HashSet<Guid>();
+        foreach (var ping in pings)
+        {
+            if (ping.Kind != HeartbeatPingKinds.Success)
+                mixed.Add(ping.MonitorId);
+        }
+        foreach (var ping in pings)
+        {
+            if (!mixed.Contains(ping.MonitorId))
+                candidates.Add(HeartbeatResults.ForPing(ping, finished: null, conditions: [])!);
+        }
+        if (candidates.Count == 0)
+            return pings;
+        var left = await ApplySteadyAsync(candidates, ct);
+        if (left.Count == candidates.Count)
+            return pings;
+        var done = candidates.Select(r => r.MonitorId).Except(left.Select(r => r.MonitorId)).ToHashSet();
+        return pings.Where(p => !done.Contains(p.MonitorId)).ToList();
+    }
+
     /// The common case at thousands of pings a second: success pings of a monitor that is up with nothing pending
     /// (no streak of failures, no incident, not flapping, no status changes in its flap window, no rule fired, no
     /// reminder due). For such a monitor the evaluator would only move its last result (due time, check id) and count
     /// the successes — so that is all this does, for every such monitor of the batch in one locking read and one
     /// UPDATE, without the surroundings, the evaluator and the state COPY of the full evaluation. The read checks all
-    /// of it on the locked rows; a monitor in any other state, or that one of these results would not be newer for (a
-    /// redelivery), is left alone and goes through the full evaluation with the rest. Returns those results.
+    /// of it on the locked rows, and that the monitor is a live (not deleted, not paused) heartbeat with no open run
+    /// (a success then finishes a run, which the full way records); a monitor in any other state, or that one of these
+    /// results would not be newer for (a redelivery), is left alone and goes through the full evaluation with the
+    /// rest. Returns those results.
     async Task<List<MonitorChecked>> ApplySteadyAsync(List<MonitorChecked> results, CancellationToken ct)
     {
         var groups = results.GroupBy(r => r.MonitorId).Where(g => g.All(r => r.Up)).ToDictionary(g => g.Key, g => g.ToList());
@@ -58,15 +91,20 @@ public sealed class HeartbeatEvaluation(AlertingDb db, ResultEvaluation evaluati
         var steady = new List<(Guid Id, List<MonitorChecked> Results)>();
         // Locked in monitor id order, as every other writer of these rows locks them: no deadlock.
         await using (var read = new NpgsqlCommand("""
-            select monitor_id, last_due_at from alerting.monitor_states
-            where monitor_id = any($1) and status = $2 and consecutive_failures = 0 and open_incident_id is null
-              and not flapping and cardinality(change_times) = 0 and cardinality(fired_rule_ids) = 0
-              and next_due_at is null and first_failure_at is null
-            order by monitor_id for update
+            select s.monitor_id, s.last_due_at from alerting.monitor_states s
+            where s.monitor_id = any($1) and s.status = $2 and s.consecutive_failures = 0 and s.open_incident_id is null
+              and not s.flapping and cardinality(s.change_times) = 0 and cardinality(s.fired_rule_ids) = 0
+              and s.next_due_at is null and s.first_failure_at is null
+              and exists (select from alerting.monitors m
+                          where m.monitor_id = s.monitor_id and m.type = $3 and not m.deleted and not m.paused)
+              and not exists (select from alerting.heartbeat_runs r where r.monitor_id = s.monitor_id and r.outcome = $4)
+            order by s.monitor_id for update of s
             """, connection, transaction))
         {
             read.Parameters.Add(new NpgsqlParameter { Value = groups.Keys.ToArray() });
             read.Parameters.Add(new NpgsqlParameter { Value = MonitorStatuses.Up });
+            read.Parameters.Add(new NpgsqlParameter { Value = HeartbeatType });
+            read.Parameters.Add(new NpgsqlParameter { Value = RunOutcomes.Running });
             await using var reader = await read.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {

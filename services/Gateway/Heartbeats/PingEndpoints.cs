@@ -13,9 +13,29 @@ public static class PingEndpoints
 {
     static readonly string[] Methods = [HttpMethods.Get, HttpMethods.Head, HttpMethods.Post];
 
+    /// Marks the ping endpoints for UsePingPipeline.
+    sealed class PingEndpoint;
+
+    /// Pings are the Gateway's hot path (thousands a second), and the middleware in front of the API is not for them:
+    /// they need no API key (authentication, authorization), have their own per-token limit (not the API's rate
+    /// limiter) and are counted by sentinel_heartbeat_pings_total (not the HTTP metrics). So right after routing a
+    /// matched ping endpoint branches off and runs with only exception handling and status-code pages (its errors stay
+    /// RFC 9457 problems); everything else, a ping URL with an unsupported method included, goes on as before.
+    /// Called before the rest of the pipeline; routing is the first middleware either way.
+    public static void UsePingPipeline(this WebApplication app)
+    {
+        app.UseRouting();
+        app.MapWhen(static http => http.GetEndpoint()?.Metadata.GetMetadata<PingEndpoint>() is not null, static ping =>
+        {
+            ping.UseExceptionHandler();
+            ping.UseStatusCodePages();
+            ping.Run(static http => http.GetEndpoint()!.RequestDelegate!(http));
+        });
+    }
+
     public static void MapHeartbeatPings(this IEndpointRouteBuilder app)
     {
-        var pings = app.MapGroup("").WithTags("Heartbeat pings").AddEndpointFilter(static async (context, next) =>
+        var pings = app.MapGroup("").WithTags("Heartbeat pings").WithMetadata(new PingEndpoint()).AddEndpointFilter(static async (context, next) =>
         {
             var http = context.HttpContext;
             var limit = http.RequestServices.GetRequiredService<PingRateLimit>();

@@ -103,6 +103,52 @@ public sealed class HeartbeatFlowTests
     }
 
     [Test]
+    public async Task Success_pings_of_an_up_heartbeat_that_was_paused_change_nothing()
+    {
+        // The steady path decides on the state row alone plus the copy's live-heartbeat flags: a paused copy must
+        // keep its pings out of it, as the full evaluation does.
+        var (monitor, tenant, channel) = await HeartbeatAsync();
+        var up = Ping(monitor, tenant, HeartbeatPingKinds.Success);
+        await SendAsync(up);
+        await UntilStatusAsync(monitor, MonitorStatuses.Up);
+        await Alerting.PublishMonitorAsync(Heartbeat(monitor, tenant, channel, paused: true, version: 2));
+        await Poll.UntilAsync(
+            () => AlertEvaluationHost.Database.CountAsync($"select count(*) from alerting.monitors where monitor_id = '{monitor}' and paused"),
+            n => n == 1, Alerting.Wait, "the copy to be paused");
+
+        await SendAsync(Ping(monitor, tenant, HeartbeatPingKinds.Success), Ping(monitor, tenant, HeartbeatPingKinds.Success));
+        await Task.Delay(1500);
+
+        Assert.That(await AlertEvaluationHost.Database.CountAsync(
+            $"select count(*) from alerting.monitor_states where monitor_id = '{monitor}' and last_check_id = '{up.PingId}'"), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task A_success_that_finishes_an_open_run_is_evaluated_in_full_among_steady_pings_of_other_monitors()
+    {
+        var (timed, tenant, _) = await HeartbeatAsync(conditions: ["[DURATION] < 10m"]);
+        var (steady, steadyTenant, _) = await HeartbeatAsync();
+        var t0 = Next(TimeSpan.FromMinutes(-30));
+        await SendAsync(Ping(timed, tenant, HeartbeatPingKinds.Success, t0), Ping(steady, steadyTenant, HeartbeatPingKinds.Success, t0));
+        await UntilStatusAsync(timed, MonitorStatuses.Up);
+        await UntilStatusAsync(steady, MonitorStatuses.Up);
+
+        await SendAsync(Ping(timed, tenant, HeartbeatPingKinds.Start, t0.AddMinutes(1)));
+        await Poll.UntilAsync(() => RunsAsync(tenant, timed), page => page.Items.Count == 1, Alerting.Wait, "the run to be open");
+        // One message: the finish (a plain success, like the steady monitor's) must close the run and fail its condition.
+        var newest = Ping(steady, steadyTenant, HeartbeatPingKinds.Success, t0.AddMinutes(2));
+        await SendAsync(Ping(timed, tenant, HeartbeatPingKinds.Success, t0.AddMinutes(12)), newest);
+
+        var opened = await OpenedAsync(timed);
+        Assert.That(opened[0].Error, Is.EqualTo("condition [DURATION] < 10m failed (actual: 660000)"));
+        Assert.That((await RunsAsync(tenant, timed)).Items.Select(r => (r.DurationMs, r.Outcome)), Is.EqualTo(new (long?, string)[] { (660_000, "fail") }));
+        await Poll.UntilAsync(
+            () => AlertEvaluationHost.Database.CountAsync(
+                $"select count(*) from alerting.monitor_states where monitor_id = '{steady}' and last_check_id = '{newest.PingId}'"),
+            n => n == 1, Alerting.Wait, "the steady monitor's newest ping to be its last result");
+    }
+
+    [Test]
     public async Task A_redelivered_miss_counts_once_towards_the_failure_threshold()
     {
         var (monitor, tenant, _) = await HeartbeatAsync(failureThreshold: 2);

@@ -86,6 +86,32 @@ public sealed class PingEndpointTests
     }
 
     [Test]
+    public async Task Another_method_on_a_ping_url_is_a_405_problem()
+    {
+        var monitor = await CreateHeartbeatAsync();
+        using var client = Anonymous();
+        await Expect.ProblemAsync(await SendAsync(client, "PUT", $"/ping/{TokenOf(monitor)}", "done"), HttpStatusCode.MethodNotAllowed);
+    }
+
+    [Test]
+    public async Task Pings_take_the_lean_pipeline_counted_by_the_ping_counter_not_the_HTTP_metrics()
+    {
+        var monitor = await CreateHeartbeatAsync();
+        using var client = Anonymous();
+        await ExpectOkAsync(await client.GetAsync($"/ping/{TokenOf(monitor)}"), "GET");
+        await ExpectOkAsync(await client.GetAsync($"/ping/{TokenOf(monitor)}/start"), "GET");
+
+        // The HTTP metrics middleware labels each request with its route: an answered ping there means it went through
+        // the whole API pipeline (authentication, authorization, rate limiter, metrics) again. (A method the ping URLs
+        // do not take is routing's 405 and does go that way.)
+        var metrics = await client.GetStringAsync("/metrics");
+        var pingLines = metrics.Split('\n').Where(l => l.StartsWith("http_request") && l.Contains("endpoint=\"/ping/")).ToList();
+        Assert.That(pingLines.Where(l => l.Contains("code=\"200\"")), Is.Empty, string.Join("\n", pingLines.Take(5)));
+        Assert.That(metrics, Does.Contain("sentinel_heartbeat_pings_total{kind=\"start\"}"));
+        Assert.That(metrics, Does.Contain("/api/v1/monitors"), "the API's requests are still measured");
+    }
+
+    [Test]
     public async Task A_deleted_monitors_token_stops_working_once_the_cache_entry_expires()
     {
         var monitor = await CreateHeartbeatAsync();
