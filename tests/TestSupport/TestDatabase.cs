@@ -49,6 +49,19 @@ public sealed class TestDatabase : IAsyncDisposable
         await using var admin = new NpgsqlConnection(TestInfrastructure.PostgresAdmin);
         await admin.OpenAsync();
         await using var drop = new NpgsqlCommand($"drop database if exists \"{Name}\" with (force)", admin);
-        await drop.ExecuteNonQueryAsync();
+        // An autovacuum worker (a superuser's process, which `with (force)` may not terminate) can be in the fresh
+        // database for a moment: try again shortly instead of failing the test that used it.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await drop.ExecuteNonQueryAsync();
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.ObjectInUse && attempt < 20)
+            {
+                await Task.Delay(250);
+            }
+        }
     }
 }
