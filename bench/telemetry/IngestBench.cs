@@ -13,9 +13,10 @@ namespace Sentinel.Bench.Telemetry;
 /// binary COPY, merge) → PostgreSQL; then the database side alone (the writer, no broker) for comparison.
 static class IngestBench
 {
-    /// `singles` results go one message each (0 skips that phase), then `2 × count` in MonitorCheckedBatch messages
-    /// of `perMessage` results, as the Checker publishes them.
-    public static async Task RunAsync(string serviceDll, int count, int singles, int perMessage)
+    /// `singles` results go one message each (0 skips that phase), then `2 × count` in messages of `perMessage`
+    /// results: MonitorCheckedPacked as the Checker publishes them (`packed`), or MonitorCheckedBatch (JSON results,
+    /// older producers) for an A/B.
+    public static async Task RunAsync(string serviceDll, int count, int singles, int perMessage, bool packed)
     {
         await using var database = await TestDatabase.CreateAsync("bench_telemetry_ingest");
         await using var vhost = await TestVirtualHost.CreateAsync("bench_telemetry_ingest");
@@ -118,7 +119,15 @@ static class IngestBench
                         $"end-to-end={singles / stored.TotalSeconds:0}/s  ({stored.TotalSeconds:0.0} s)  service peak RSS={peak:0} MB");
                 }
 
-                // The same path with MonitorCheckedBatch: 500 results per message, new check ids.
+                // The same path with batches on the wire: 500 results per message, new check ids.
+                var shape = packed ? "MonitorCheckedPacked" : "MonitorCheckedBatch";
+                Task PublishBatch(int first, int size)
+                {
+                    var results = Enumerable.Range(first, size).Select(Result).ToList();
+                    return packed
+                        ? bus.Publish(MonitorCheckedPacked.Pack(Guid.NewGuid(), results))
+                        : bus.Publish(new MonitorCheckedBatch(Guid.NewGuid(), results));
+                }
                 start = start.AddDays(-1);
                 var batchedCount = count * 2;
                 var load = Bench.LoadAverage();
@@ -126,15 +135,14 @@ static class IngestBench
                 clock.Restart();
                 for (var sent = 0; sent < batchedCount && clock.Elapsed < TimeSpan.FromMinutes(5); sent += perMessage * 20)
                     await Task.WhenAll(Enumerable.Range(0, 20).Select(b => sent + b * perMessage).Where(first => first < batchedCount)
-                        .Select(first => bus.Publish(new MonitorCheckedBatch(Guid.NewGuid(),
-                            Enumerable.Range(first, Math.Min(perMessage, batchedCount - first)).Select(Result).ToList()))));
+                        .Select(first => PublishBatch(first, Math.Min(perMessage, batchedCount - first))));
                 published = clock.Elapsed;
                 await Bench.UntilAsync(
                     async () => await database.CountAsync("select count(*) from telemetry.ping_results") >= singles + batchedCount,
                     TimeSpan.FromMinutes(5), $"{batchedCount} more stored results");
                 stored = clock.Elapsed;
                 peak = Bench.PeakRssMegabytes(service.Id);
-                Console.WriteLine($"ingest.rabbitmq  {perMessage} results per message  results={batchedCount}  publish={batchedCount / published.TotalSeconds:0}/s  " +
+                Console.WriteLine($"ingest.rabbitmq  {shape} of {perMessage}  results={batchedCount}  publish={batchedCount / published.TotalSeconds:0}/s  " +
                     $"end-to-end={batchedCount / stored.TotalSeconds:0}/s  ({stored.TotalSeconds:0.0} s)  service peak RSS={peak:0} MB  " +
                     $"load {load} → {Bench.LoadAverage()}");
                 Console.WriteLine($"                 {await cpu.StopAsync(batchedCount, stored)}");
@@ -147,8 +155,7 @@ static class IngestBench
                 start = start.AddDays(-1);
                 for (var sent = 0; sent < batchedCount && clock.Elapsed < TimeSpan.FromMinutes(5); sent += perMessage * 20)
                     await Task.WhenAll(Enumerable.Range(0, 20).Select(b => sent + b * perMessage).Where(first => first < batchedCount)
-                        .Select(first => bus.Publish(new MonitorCheckedBatch(Guid.NewGuid(),
-                            Enumerable.Range(first, Math.Min(perMessage, batchedCount - first)).Select(Result).ToList()))));
+                        .Select(first => PublishBatch(first, Math.Min(perMessage, batchedCount - first))));
                 var before = singles + 2L * batchedCount;
                 service = await StartServiceAsync();
                 long Stored() => database.CountAsync("select count(*) from telemetry.ping_results").GetAwaiter().GetResult();
@@ -161,7 +168,7 @@ static class IngestBench
                 await Bench.UntilAsync(() => Task.FromResult(Stored() >= before), TimeSpan.FromMinutes(5), "the backlog to be stored");
                 stored = clock.Elapsed;
                 var drained = before - first;
-                Console.WriteLine($"ingest.backlog   {perMessage} results per message, {batchedCount} queued before the consumer starts  " +
+                Console.WriteLine($"ingest.backlog   {shape} of {perMessage}, {batchedCount} queued before the consumer starts  " +
                     $"sustained={drained / stored.TotalSeconds:0}/s  ({drained} rows in {stored.TotalSeconds:0.0} s)  " +
                     $"service peak RSS={Bench.PeakRssMegabytes(service.Id):0} MB  load {load} → {Bench.LoadAverage()}");
                 Console.WriteLine($"                 {await cpu.StopAsync(drained, stored)}");

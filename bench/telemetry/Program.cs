@@ -12,7 +12,11 @@ var serviceDll = Option("--service", "services/TelemetryIngest/bin/Release/net10
 if (mode is "ingest" or "all")
 {
     var count = int.Parse(Option("--count", "100000"));
-    await IngestBench.RunAsync(serviceDll, count, int.Parse(Option("--singles", "10000")), int.Parse(Option("--per-message", "500")));
+    var format = Option("--format", "packed");
+    if (format is not ("packed" or "json"))
+        throw new ArgumentException("--format is packed (MonitorCheckedPacked, as the Checker publishes) or json (MonitorCheckedBatch)");
+    await IngestBench.RunAsync(serviceDll, count, int.Parse(Option("--singles", "10000")), int.Parse(Option("--per-message", "500")),
+        packed: format == "packed");
 }
 if (mode is "stats" or "all")
     await StatsBench.RunAsync(int.Parse(Option("--monitors", "1000")), int.Parse(Option("--queries", "300")), args.Contains("--fresh"));

@@ -19,7 +19,7 @@ builder.AddSentinelDefaults();
 builder.AddSentinelDatabase<AlertingDb>(AlertingDb.Schema);
 builder.AddSentinelBus("AlertEvaluation", x =>
 {
-    x.AddResultConsumers(); // MonitorCheckedBatch and MonitorChecked, see State/MonitorCheckedBatchConsumer.cs
+    x.AddResultConsumers(); // MonitorCheckedPacked, MonitorCheckedBatch and MonitorChecked, see State/MonitorCheckedBatchConsumer.cs
     x.AddConsumer<MonitorUpsertedConsumer>();
     x.AddConsumer<MonitorDeletedConsumer>();
     x.AddConsumer<EscalationPolicyUpsertedConsumer>();

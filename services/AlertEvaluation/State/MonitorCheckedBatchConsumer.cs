@@ -4,25 +4,40 @@ using Sentinel.Contracts;
 
 namespace Sentinel.AlertEvaluation.State;
 
-/// Results as the Checker publishes them: many to a MonitorCheckedBatch message. Messages are themselves taken in
-/// batches (up to `Alerting:ResultBatchMessages`, 10) so that when a backlog builds, one transaction evaluates thousands
-/// of results; when there is none, a message is evaluated at most 50 ms after it arrives. ResultEvaluation orders each
+/// Results as the Checker publishes them: many to a MonitorCheckedPacked message (MonitorCheckedBatch from older
+/// producers: the same results, evaluated the same way, on the same queue). Messages are themselves taken in batches
+/// (up to `Alerting:ResultBatchMessages`, 10) so that when a backlog builds, one transaction evaluates thousands of
+/// results; when there is none, a message is evaluated at most 50 ms after it arrives. ResultEvaluation orders each
 /// monitor's results by due time across every message of the batch, and one batch at a time per replica keeps a
 /// monitor's batches in queue order (replicas are kept apart by the row locks), as for single MonitorChecked.
-public sealed class MonitorCheckedBatchConsumer(ResultEvaluation evaluation, TimeProvider clock, ILogger<MonitorCheckedBatchConsumer> log)
-    : IConsumer<Batch<MonitorCheckedBatch>>
+public sealed class MonitorCheckedBatchConsumer(ResultEvaluation evaluation, TimeProvider clock, ILogger<MonitorCheckedBatchConsumer> log) :
+    IConsumer<Batch<MonitorCheckedBatch>>,
+    IConsumer<Batch<MonitorCheckedPacked>>
 {
-    public async Task Consume(ConsumeContext<Batch<MonitorCheckedBatch>> context)
+    public Task Consume(ConsumeContext<Batch<MonitorCheckedBatch>> context)
     {
         var results = new List<MonitorChecked>();
         foreach (var message in context.Message)
             results.AddRange(message.Message.Results);
+        return EvaluateAsync(results, context.Message.Length, context.CancellationToken);
+    }
+
+    public Task Consume(ConsumeContext<Batch<MonitorCheckedPacked>> context)
+    {
+        var results = new List<MonitorChecked>();
+        foreach (var message in context.Message)
+            results.AddRange(message.Message.Unpack());
+        return EvaluateAsync(results, context.Message.Length, context.CancellationToken);
+    }
+
+    async Task EvaluateAsync(List<MonitorChecked> results, int messages, CancellationToken ct)
+    {
         if (results.Count == 0)
             return;
         var started = clock.GetTimestamp();
-        await evaluation.ApplyAsync(results, replayingParked: false, context.CancellationToken);
+        await evaluation.ApplyAsync(results, replayingParked: false, ct);
         log.LogDebug("Evaluated {Results} results of {Messages} messages in {ElapsedMs:0.0} ms",
-            results.Count, context.Message.Length, clock.GetElapsedTime(started).TotalMilliseconds);
+            results.Count, messages, clock.GetElapsedTime(started).TotalMilliseconds);
     }
 }
 
@@ -44,14 +59,14 @@ public sealed class MonitorCheckedBatchConsumerDefinition : ConsumerDefinition<M
 /// Tuning of the result consumers (section `Alerting`).
 public sealed class ResultBatchOptions
 {
-    /// MonitorCheckedBatch messages evaluated together in one transaction, at most.
+    /// MonitorCheckedPacked (or MonitorCheckedBatch) messages evaluated together in one transaction, at most.
     public int ResultBatchMessages { get; set; } = 10;
 }
 
 public static class ResultConsumers
 {
-    /// Check results in both shapes: MonitorCheckedBatch (what the Checker publishes) and single MonitorChecked (older
-    /// publishers and tools), each on its own queue, both through ResultEvaluation.
+    /// Check results in every shape: MonitorCheckedPacked (what the Checker publishes) and MonitorCheckedBatch on one
+    /// queue, single MonitorChecked (older publishers and tools) on its own, all through ResultEvaluation.
     public static IBusRegistrationConfigurator AddResultConsumers(this IBusRegistrationConfigurator x)
     {
         x.AddOptions<ResultBatchOptions>().BindConfiguration("Alerting");

@@ -21,7 +21,7 @@ static class CheckMetrics
 
     /// Results per message = rate(sentinel_checks_total) / rate(this).
     static readonly Counter ResultBatches = Metrics.CreateCounter(
-        "sentinel_check_result_batches_total", "MonitorCheckedBatch messages published (each carries many results).");
+        "sentinel_check_result_batches_total", "MonitorCheckedPacked messages published (each carries many results).");
 
     public static void ResultBatchPublished() => ResultBatches.Inc();
 

@@ -3,7 +3,7 @@ using Sentinel.Contracts;
 
 namespace Sentinel.Checker.Checks;
 
-/// Runs a batch of due checks with bounded concurrency; each result joins the outgoing MonitorCheckedBatch as soon as
+/// Runs a batch of due checks with bounded concurrency; each result joins the outgoing MonitorCheckedPacked as soon as
 /// its check is done (ResultBatcher). The command is acknowledged only when every one of its results has been
 /// confirmed by the broker, so a Checker killed mid-batch loses nothing: the batch is redelivered, runs again and
 /// publishes the same CheckIds, which downstream consumers deduplicate.

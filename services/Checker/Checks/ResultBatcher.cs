@@ -4,13 +4,14 @@ using Sentinel.Contracts;
 
 namespace Sentinel.Checker.Checks;
 
-/// Results leave the Checker as MonitorCheckedBatch messages, not one message per result: at 1,000+ checks/s one
+/// Results leave the Checker as MonitorCheckedPacked messages, not one message per result: at 1,000+ checks/s one
 /// message each would make RabbitMQ and every consumer's per-message cost the ceiling (BRIEF §7). Every running check
 /// of every CheckMonitorBatch adds its result to the open batch; the batch is published when it holds
 /// `Checker:ResultBatchSize` results (500) or `Checker:ResultBatchMilliseconds` (50) after its first result, whichever
 /// comes first. PublishAsync completes only when the broker has confirmed the message holding the result, so a
 /// CheckMonitorBatch is acknowledged only after all its results are on the broker: a Checker killed earlier loses
-/// nothing (the command is redelivered and the checks run again under the same CheckIds).
+/// nothing (the command is redelivered and the checks run again under the same CheckIds). Packed rather than
+/// MonitorCheckedBatch: the results as MessagePack cost consumers and this publisher a fraction of the envelope JSON.
 public sealed class ResultBatcher(IBus bus, IOptions<ResultBatchOptions> options, TimeProvider clock)
 {
     /// A publish the broker never confirms fails the waiting checks (their command is retried) instead of hanging.
@@ -58,7 +59,7 @@ public sealed class ResultBatcher(IBus bus, IOptions<ResultBatchOptions> options
         try
         {
             using var timeout = new CancellationTokenSource(PublishTimeout);
-            await bus.Publish(new MonitorCheckedBatch(Guid.NewGuid(), batch.Results), timeout.Token);
+            await bus.Publish(MonitorCheckedPacked.Pack(Guid.NewGuid(), batch.Results), timeout.Token);
             CheckMetrics.ResultBatchPublished();
             batch.Published.TrySetResult();
         }

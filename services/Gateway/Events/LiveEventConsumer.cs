@@ -14,7 +14,8 @@ public sealed class LiveEventConsumer(LiveEventBuffer buffer) :
     IConsumer<IncidentAcknowledged>,
     IConsumer<IncidentEscalated>,
     IConsumer<MonitorChecked>,
-    IConsumer<MonitorCheckedBatch>
+    IConsumer<MonitorCheckedBatch>,
+    IConsumer<MonitorCheckedPacked>
 {
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -67,6 +68,13 @@ public sealed class LiveEventConsumer(LiveEventBuffer buffer) :
     public Task Consume(ConsumeContext<MonitorCheckedBatch> context)
     {
         foreach (var result in context.Message.Results)
+            AppendChecked(result);
+        return Task.CompletedTask;
+    }
+
+    public Task Consume(ConsumeContext<MonitorCheckedPacked> context)
+    {
+        foreach (var result in context.Message.Unpack())
             AppendChecked(result);
         return Task.CompletedTask;
     }

@@ -3,19 +3,36 @@ using Sentinel.Contracts;
 
 namespace Sentinel.TelemetryIngest.Ingest;
 
-/// Stores batches that arrived as MonitorCheckedBatch messages, several messages per transaction when a backlog
-/// exists: a commit (and its WAL flush) then covers thousands of results instead of one message's few hundred.
-public sealed class MonitorCheckedBatchConsumer(PingResultWriter writer, TimeProvider clock) : IConsumer<Batch<MonitorCheckedBatch>>
+/// Stores batches that arrived as MonitorCheckedPacked (what the Checker publishes) or MonitorCheckedBatch (older
+/// producers) messages, several messages per transaction when a backlog exists: a commit (and its WAL flush) then
+/// covers thousands of results instead of one message's few hundred. Both shapes share one queue, so one prefetch
+/// bounds the memory, and one code path once unpacked.
+public sealed class MonitorCheckedBatchConsumer(PingResultWriter writer, TimeProvider clock) :
+    IConsumer<Batch<MonitorCheckedBatch>>,
+    IConsumer<Batch<MonitorCheckedPacked>>
 {
-    public async Task Consume(ConsumeContext<Batch<MonitorCheckedBatch>> context)
+    public Task Consume(ConsumeContext<Batch<MonitorCheckedBatch>> context)
     {
         var results = new List<MonitorChecked>();
         foreach (var message in context.Message)
             results.AddRange(message.Message.Results);
+        return StoreAsync(results, context.CancellationToken);
+    }
+
+    public Task Consume(ConsumeContext<Batch<MonitorCheckedPacked>> context)
+    {
+        var results = new List<MonitorChecked>();
+        foreach (var message in context.Message)
+            results.AddRange(message.Message.Unpack());
+        return StoreAsync(results, context.CancellationToken);
+    }
+
+    async Task StoreAsync(List<MonitorChecked> results, CancellationToken ct)
+    {
         if (results.Count == 0)
             return;
         var started = clock.GetTimestamp();
-        var inserted = await writer.WriteAsync(results, context.CancellationToken);
+        var inserted = await writer.WriteAsync(results, ct);
         IngestMetrics.ResultsReceived.Inc(results.Count);
         IngestMetrics.ResultsIngested.Inc(inserted);
         IngestMetrics.BatchDuration.Observe(clock.GetElapsedTime(started).TotalSeconds);

@@ -4,8 +4,8 @@ using static Sentinel.AlertEvaluation.Tests.Alerting;
 
 namespace Sentinel.AlertEvaluation.Tests.State;
 
-/// Results as the Checker publishes them: many to a MonitorCheckedBatch message, through the same evaluation as
-/// single MonitorChecked. Order per monitor is due order, whatever the order of the results in or across messages;
+/// Results as the Checker publishes them: many to a MonitorCheckedPacked message (or a MonitorCheckedBatch from older
+/// producers), through the same evaluation as single MonitorChecked. Order per monitor is due order, whatever the order of the results in or across messages;
 /// redelivered messages change nothing.
 public sealed class MonitorCheckedBatchConsumerTests
 {
@@ -20,7 +20,7 @@ public sealed class MonitorCheckedBatchConsumerTests
             due, due.AddMilliseconds(100));
 
     static Task PublishAsync(params MonitorChecked[] results) =>
-        AlertEvaluationHost.Bus.Publish(new MonitorCheckedBatch(Guid.NewGuid(), results));
+        AlertEvaluationHost.Bus.Publish(MonitorCheckedPacked.Pack(Guid.NewGuid(), results));
 
     /// In ChangedAt order: the outbox may deliver the changes of one transaction in any order, and consumers (the
     /// Gateway's copy) keep the newest, so distinct, increasing ChangedAt is what counts.
@@ -52,6 +52,21 @@ public sealed class MonitorCheckedBatchConsumerTests
         await StatesSettledAsync(monitor, fail2.DueAt);
         Assert.That(await AlertEvaluationHost.Database.CountAsync(
             $"select consecutive_failures from alerting.monitor_states where monitor_id = '{monitor}'"), Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task An_older_producers_MonitorCheckedBatch_drives_state_like_a_packed_message()
+    {
+        var (monitor, tenant, channel) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        await PublishMonitorAsync(Monitor(monitor, tenant, [channel], failureThreshold: 2));
+        var t0 = Start();
+        var results = new[] { At(monitor, tenant, t0.AddSeconds(10), false), At(monitor, tenant, t0, true), At(monitor, tenant, t0.AddSeconds(5), false) };
+
+        await AlertEvaluationHost.Bus.Publish(new MonitorCheckedBatch(Guid.NewGuid(), results));
+
+        var down = await SentAsync(monitor, l => l.Any(n => n.Event == NotificationEvents.Down), "the down notification");
+        Assert.That(down.Single().FirstFailureAt, Is.EqualTo(results[2].CheckedAt));
+        Assert.That(await StatusesAsync(monitor, 2), Is.EqualTo(new[] { MonitorStatuses.Up, MonitorStatuses.Down }));
     }
 
     [Test]
@@ -95,7 +110,7 @@ public sealed class MonitorCheckedBatchConsumerTests
         await PublishMonitorAsync(Monitor(monitor, tenant, [a, b], failureThreshold: 2));
         var t0 = Start();
         var results = new[] { At(monitor, tenant, t0, true), At(monitor, tenant, t0.AddSeconds(5), false), At(monitor, tenant, t0.AddSeconds(10), false) };
-        var message = new MonitorCheckedBatch(Guid.NewGuid(), results);
+        var message = MonitorCheckedPacked.Pack(Guid.NewGuid(), results);
 
         await AlertEvaluationHost.Bus.Publish(message);
         await StatesSettledAsync(monitor, results[^1].DueAt);

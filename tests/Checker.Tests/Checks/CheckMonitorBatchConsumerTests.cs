@@ -34,9 +34,9 @@ public sealed class CheckMonitorBatchConsumerTests
                 h.Username(TestInfrastructure.RabbitUser);
                 h.Password(TestInfrastructure.RabbitPassword);
             });
-            cfg.ReceiveEndpoint("checker-tests-monitor-checked-batch", e => e.Handler<MonitorCheckedBatch>(context =>
+            cfg.ReceiveEndpoint("checker-tests-monitor-checked-packed", e => e.Handler<MonitorCheckedPacked>(context =>
             {
-                foreach (var result in context.Message.Results)
+                foreach (var result in context.Message.Unpack())
                     results.Enqueue(result);
                 return Task.CompletedTask;
             }));

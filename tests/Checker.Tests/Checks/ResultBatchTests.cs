@@ -7,15 +7,18 @@ using Sentinel.Testing;
 
 namespace Sentinel.Checker.Tests.Checks;
 
-/// Results leave the Checker as MonitorCheckedBatch messages: a message goes when it is full or when its time is up,
-/// whichever comes first. Here full means 5 results and the time is 3 s, so what travels together is plain to see.
+/// Results leave the Checker as MonitorCheckedPacked messages (only those are listened to here): a message goes when
+/// it is full or when its time is up, whichever comes first. Here full means 5 results and the time is 3 s, so what travels together is plain to see.
 public sealed class ResultBatchTests
 {
     TestVirtualHost virtualHost = null!;
     TargetServer target = null!;
     WebApplicationFactory<Program> checker = null!;
     IBusControl testBus = null!;
-    readonly ConcurrentQueue<MonitorCheckedBatch> messages = new();
+    readonly ConcurrentQueue<Received> messages = new();
+
+    /// A packed message as it arrived, unpacked.
+    sealed record Received(Guid BatchId, int Count, IReadOnlyList<MonitorChecked> Results);
 
     [OneTimeSetUp]
     public async Task StartCheckerAndTestBus()
@@ -40,9 +43,9 @@ public sealed class ResultBatchTests
                 h.Username(TestInfrastructure.RabbitUser);
                 h.Password(TestInfrastructure.RabbitPassword);
             });
-            cfg.ReceiveEndpoint("checker-batch-tests-results", e => e.Handler<MonitorCheckedBatch>(context =>
+            cfg.ReceiveEndpoint("checker-batch-tests-results", e => e.Handler<MonitorCheckedPacked>(context =>
             {
-                messages.Enqueue(context.Message);
+                messages.Enqueue(new Received(context.Message.BatchId, context.Message.Count, context.Message.Unpack()));
                 return Task.CompletedTask;
             }));
         });
@@ -72,6 +75,7 @@ public sealed class ResultBatchTests
         Assert.That(mine, Has.Count.EqualTo(1), "one message for the whole batch");
         Assert.That(mine[0].Results.Select(r => r.CheckId), Is.EquivalentTo(checks.Select(c => c.CheckId)));
         Assert.That(mine[0].BatchId, Is.Not.EqualTo(Guid.Empty));
+        Assert.That(mine[0].Count, Is.EqualTo(4));
         var byId = mine[0].Results.ToDictionary(r => r.CheckId);
         Assert.That(byId[checks[0].CheckId].Up, Is.True);
         Assert.That(byId[checks[1].CheckId].StatusCode, Is.EqualTo(500));
@@ -101,7 +105,7 @@ public sealed class ResultBatchTests
     }
 
     /// The messages (in arrival order) carrying any of these checks' results, once every result has arrived.
-    Task<List<MonitorCheckedBatch>> MessagesWithAsync(DueCheck[] checks, TimeSpan timeout)
+    Task<List<Received>> MessagesWithAsync(DueCheck[] checks, TimeSpan timeout)
     {
         var ids = checks.Select(c => c.CheckId).ToHashSet();
         return Poll.UntilAsync(

@@ -49,7 +49,7 @@ public sealed class LiveEventStreamTests
     }
 
     [Test]
-    public async Task Check_results_single_and_batched_and_incidents_are_streamed_too()
+    public async Task Check_results_single_batched_and_packed_and_incidents_are_streamed_too()
     {
         var monitor = await Monitors.MonitorEndpointsTests.CreateAsync(api);
         await using var stream = await SseStream.OpenAsync(api, $"/api/v1/events?monitorId={monitor.Id}");
@@ -61,6 +61,7 @@ public sealed class LiveEventStreamTests
 
         await bus.Publish(Result(true, 12));
         await bus.Publish(new MonitorCheckedBatch(Guid.NewGuid(), [Result(false, 30), Result(true, 40)]));
+        await bus.Publish(MonitorCheckedPacked.Pack(Guid.NewGuid(), [Result(true, 50), Result(false, 60) with { Detail = "HTTP 503 in 60 ms" }]));
         await bus.Publish(new IncidentOpened(incident, monitor.Id, tenant, "api", "HTTP 503", now, now));
         var senior = Guid.NewGuid();
         await bus.Publish(new IncidentEscalated(incident, monitor.Id, tenant, 1, [senior], now.AddMinutes(5)));
@@ -68,18 +69,19 @@ public sealed class LiveEventStreamTests
         await bus.Publish(new IncidentResolved(incident, monitor.Id, tenant, now, now.AddMinutes(1)));
 
         var seen = new List<SseEvent>();
-        for (var i = 0; i < 7; i++)
+        for (var i = 0; i < 9; i++)
             seen.Add(await stream.NextAsync());
         Assert.That(seen.Select(e => e.Type), Is.EqualTo(new[]
         {
-            "monitor.checked", "monitor.checked", "monitor.checked", "incident.opened", "incident.escalated", "incident.acknowledged",
+            "monitor.checked", "monitor.checked", "monitor.checked", "monitor.checked", "monitor.checked", "incident.opened", "incident.escalated", "incident.acknowledged",
             "incident.resolved",
         }));
-        Assert.That(seen.Take(3).Select(e => e.Json.GetProperty("latencyMs").GetDouble()), Is.EqualTo(new[] { 12.0, 30.0, 40.0 }));
-        Assert.That(seen[3].Json.GetProperty("incidentId").GetGuid(), Is.EqualTo(incident));
-        Assert.That(seen[4].Json.GetProperty("level").GetInt32(), Is.EqualTo(1));
-        Assert.That(seen[4].Json.GetProperty("channelIds")[0].GetGuid(), Is.EqualTo(senior));
-        Assert.That(seen[5].Json.GetProperty("acknowledgedBy").GetString(), Is.EqualTo("ops"));
+        Assert.That(seen.Take(5).Select(e => e.Json.GetProperty("latencyMs").GetDouble()), Is.EqualTo(new[] { 12.0, 30.0, 40.0, 50.0, 60.0 }));
+        Assert.That(seen[4].Json.GetProperty("detail").GetString(), Is.EqualTo("HTTP 503 in 60 ms"));
+        Assert.That(seen[5].Json.GetProperty("incidentId").GetGuid(), Is.EqualTo(incident));
+        Assert.That(seen[6].Json.GetProperty("level").GetInt32(), Is.EqualTo(1));
+        Assert.That(seen[6].Json.GetProperty("channelIds")[0].GetGuid(), Is.EqualTo(senior));
+        Assert.That(seen[7].Json.GetProperty("acknowledgedBy").GetString(), Is.EqualTo("ops"));
     }
 
     [Test]

@@ -103,6 +103,31 @@ public sealed class MonitorCheckedConsumerTests
     }
 
     [Test]
+    public async Task A_packed_message_is_stored_with_its_values_once_however_often_it_is_delivered()
+    {
+        var monitorId = Guid.NewGuid();
+        var results = ResultsFor(monitorId, 300);
+        var packed = MonitorCheckedPacked.Pack(Guid.NewGuid(), results);
+        var bus = Service.Services.GetRequiredService<IBus>();
+
+        await bus.Publish(packed);
+        await Poll.UntilAsync(() => StoredAsync(monitorId), n => n >= 300, TimeSpan.FromSeconds(30), "300 stored results");
+        var receivedBefore = await MetricAsync("sentinel_results_received_total");
+        await bus.Publish(packed); // as after a lost acknowledgement
+        await Poll.UntilAsync(() => MetricAsync("sentinel_results_received_total"), n => n >= receivedBefore + 300,
+            TimeSpan.FromSeconds(30), "the redelivered message to be consumed");
+
+        Assert.That(await StoredAsync(monitorId), Is.EqualTo(300));
+        var down = results.First(r => !r.Up);
+        Assert.That(await Database.CountAsync($"""
+            select count(*) from telemetry.ping_results
+            where check_id = '{down.CheckId}' and tenant_id = '{down.TenantId}' and not up and status_code is null
+              and error = 'connection refused' and latency_ms = {down.LatencyMs.ToString(System.Globalization.CultureInfo.InvariantCulture)}
+              and due_at = '{down.DueAt:O}' and checked_at = '{down.CheckedAt:O}'
+            """), Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task A_batch_keeps_each_results_location_and_unknown_flag_and_the_results_api_returns_them()
     {
         var (tenantId, monitorId) = (Guid.NewGuid(), Guid.NewGuid());
@@ -111,7 +136,7 @@ public sealed class MonitorCheckedConsumerTests
             .ToList();
         var bus = Service.Services.GetRequiredService<IBus>();
 
-        await bus.Publish(new MonitorCheckedBatch(Guid.NewGuid(), results));
+        await bus.Publish(MonitorCheckedPacked.Pack(Guid.NewGuid(), results));
 
         await Poll.UntilAsync(() => StoredAsync(monitorId), n => n >= 3, TimeSpan.FromSeconds(30), "3 stored results");
         var page = await Client.GetFromJsonAsync<ResultsPage>($"/internal/tenants/{tenantId}/monitors/{monitorId}/results");
