@@ -121,21 +121,35 @@ static class IngestBench
 
                 // The same path with batches on the wire: 500 results per message, new check ids.
                 var shape = packed ? "MonitorCheckedPacked" : "MonitorCheckedBatch";
-                Task PublishBatch(int first, int size)
+                // The messages are built (results, check ids, packing) before the clock starts: that is the Checker's
+                // work, not ingest, and the bench would otherwise spend the ingest path's CPU on it. Publishing them
+                // (MassTransit, publisher confirms) is timed and counted.
+                var batchedCount = count * 2;
+                Func<Task>[] BuildMessages()
                 {
-                    var results = Enumerable.Range(first, size).Select(Result).ToList();
-                    return packed
-                        ? bus.Publish(MonitorCheckedPacked.Pack(Guid.NewGuid(), results))
-                        : bus.Publish(new MonitorCheckedBatch(Guid.NewGuid(), results));
+                    return Enumerable.Range(0, (batchedCount + perMessage - 1) / perMessage).Select(m =>
+                    {
+                        var results = Enumerable.Range(m * perMessage, Math.Min(perMessage, batchedCount - m * perMessage)).Select(Result).ToList();
+                        if (packed)
+                        {
+                            var message = MonitorCheckedPacked.Pack(Guid.NewGuid(), results);
+                            return (Func<Task>)(() => bus.Publish(message));
+                        }
+                        var batch = new MonitorCheckedBatch(Guid.NewGuid(), results);
+                        return () => bus.Publish(batch);
+                    }).ToArray();
+                }
+                async Task PublishAllAsync(Func<Task>[] messages)
+                {
+                    for (var sent = 0; sent < messages.Length && clock.Elapsed < TimeSpan.FromMinutes(5); sent += 20)
+                        await Task.WhenAll(messages.Skip(sent).Take(20).Select(publish => publish()));
                 }
                 start = start.AddDays(-1);
-                var batchedCount = count * 2;
+                var messages = BuildMessages();
                 var load = Bench.LoadAverage();
                 var cpu = await Bench.CpuMeter.StartAsync(database.ConnectionString, service.Id);
                 clock.Restart();
-                for (var sent = 0; sent < batchedCount && clock.Elapsed < TimeSpan.FromMinutes(5); sent += perMessage * 20)
-                    await Task.WhenAll(Enumerable.Range(0, 20).Select(b => sent + b * perMessage).Where(first => first < batchedCount)
-                        .Select(first => PublishBatch(first, Math.Min(perMessage, batchedCount - first))));
+                await PublishAllAsync(messages);
                 published = clock.Elapsed;
                 await Bench.UntilAsync(
                     async () => await database.CountAsync("select count(*) from telemetry.ping_results") >= singles + batchedCount,
@@ -153,9 +167,8 @@ static class IngestBench
                 // however long the queue.
                 await StopServiceAsync(service);
                 start = start.AddDays(-1);
-                for (var sent = 0; sent < batchedCount && clock.Elapsed < TimeSpan.FromMinutes(5); sent += perMessage * 20)
-                    await Task.WhenAll(Enumerable.Range(0, 20).Select(b => sent + b * perMessage).Where(first => first < batchedCount)
-                        .Select(first => PublishBatch(first, Math.Min(perMessage, batchedCount - first))));
+                clock.Restart();
+                await PublishAllAsync(BuildMessages());
                 var before = singles + 2L * batchedCount;
                 service = await StartServiceAsync();
                 long Stored() => database.CountAsync("select count(*) from telemetry.ping_results").GetAwaiter().GetResult();
