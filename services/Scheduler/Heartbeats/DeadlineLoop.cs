@@ -58,8 +58,11 @@ public sealed class DeadlineLoop(
                 if (round.Misses > 0)
                     log.LogDebug("Reported {Misses} missed heartbeat deadlines; the oldest {LagSeconds:0.###} s after its deadline",
                         round.Misses, round.OldestLag.TotalSeconds);
+                if (round.Rescheduled > 0)
+                    log.LogDebug("Woke {Rescheduled} heartbeats pinged since their wake-up time was set; woken next at their deadline",
+                        round.Rescheduled);
             }
-            // A full round means more may be due: keep going instead of waiting a poll behind.
+            // A full round (misses and reschedules) means more may be due: keep going instead of waiting a poll behind.
             while (round.Full && !ct.IsCancellationRequested);
         }
         catch (Exception ex) when (!ct.IsCancellationRequested)

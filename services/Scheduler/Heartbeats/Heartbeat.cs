@@ -35,8 +35,17 @@ public sealed class Heartbeat
     public DateTimeOffset? ExpectedAt { get; private set; }
     public IReadOnlyList<OpenRun> OpenRuns { get; private set; } = [];
     public DateTimeOffset? ResumedAt { get; private set; }
+    /// The true deadline (column deadline_at, not indexed): what a miss reports and what the API shows. Pings move it
+    /// freely; the deadline loop finds it through WakeAt.
     public DateTimeOffset? NextDeadlineAt { get; private set; }
     public string? DeadlineReason { get; private set; }
+    /// When the deadline loop next looks at this row (column wake_at, the only indexed one a ping could change):
+    /// never later than NextDeadlineAt, null when there is none. It is lowered when the deadline moves earlier but
+    /// kept when the deadline moves later, so the ping's UPDATE leaves every indexed value as it was and PostgreSQL
+    /// can make it a HOT update (no new index entries, no index bloat at thousands of pings per second). The loop
+    /// then finds the deadline not yet passed and moves WakeAt up to it: one extra index write per deadline instead
+    /// of one per ping.
+    public DateTimeOffset? WakeAt { get; private set; }
     public DateTimeOffset UpdatedAt { get; private set; }
 
     HeartbeatTiming Timing => new(PeriodSeconds, Schedule, TimeZone, GraceSeconds);
@@ -123,6 +132,7 @@ public sealed class Heartbeat
         State = HeartbeatStates.Down;
         NextDeadlineAt = null;
         DeadlineReason = null;
+        WakeAt = null;
         UpdatedAt = now;
         return new HeartbeatDeadlineMissed(MonitorId, TenantId, deadline, reason, LastPingAt, now);
     }
@@ -151,6 +161,7 @@ public sealed class Heartbeat
             : null;
         NextDeadlineAt = deadline?.At;
         DeadlineReason = deadline?.Reason;
+        WakeAt = HeartbeatDeadlines.WakeAt(WakeAt, NextDeadlineAt);
     }
 
     void CopyFrom(MonitorUpserted monitor, HeartbeatCheckSpec spec, DateTimeOffset now)
@@ -197,12 +208,16 @@ public sealed class Heartbeat
                     runs => runs.Aggregate(0, (hash, run) => HashCode.Combine(hash, run)),
                     runs => runs.ToList()));
         e.Property(h => h.ResumedAt).HasColumnName("resumed_at");
-        e.Property(h => h.NextDeadlineAt).HasColumnName("next_deadline_at");
+        e.Property(h => h.NextDeadlineAt).HasColumnName("deadline_at");
         e.Property(h => h.DeadlineReason).HasColumnName("deadline_reason");
+        e.Property(h => h.WakeAt).HasColumnName("wake_at");
         e.Property(h => h.UpdatedAt).HasColumnName("updated_at");
-        // The deadline loop's only query: passed deadlines in order. New, paused and down heartbeats have none and
-        // are not in the index at all, so a tick costs what is due, not what exists.
-        e.HasIndex(h => h.NextDeadlineAt).HasDatabaseName("ix_heartbeats_deadline").HasFilter("next_deadline_at is not null");
+        // The deadline loop's only query: passed wake-up times in order. New, paused and down heartbeats have none and
+        // are not in the index at all, so a tick costs what is due, not what exists. Only wake_at is indexed (not
+        // deadline_at), so that pings can be HOT updates (see WakeAt).
+        e.HasIndex(h => h.WakeAt).HasDatabaseName("ix_heartbeats_wake").HasFilter("wake_at is not null");
+        // Free room on every page for the new version of a row a ping rewrites: a HOT update must fit on the same page.
+        e.HasStorageParameter("fillfactor", 85);
     }
 }
 

@@ -38,6 +38,14 @@ public static class HeartbeatDeadlines
         return null;
     }
 
+    /// The deadline loop's next look at a heartbeat whose deadline is now `deadline`: the current wake-up time while
+    /// it is not later than the deadline (unchanged, so the row's UPDATE can be HOT), else the deadline itself; none
+    /// without a deadline. HeartbeatRows.SavePingsAsync does the same in SQL against the locked row.
+    public static DateTimeOffset? WakeAt(DateTimeOffset? current, DateTimeOffset? deadline) =>
+        deadline is null ? null
+        : current is { } wake && wake <= deadline ? wake
+        : deadline;
+
     /// Late from the deadline itself on: a ping at the deadline's last tick before it is in time.
     public static bool IsMissed(DateTimeOffset deadline, DateTimeOffset now) => deadline <= now;
 

@@ -26,7 +26,11 @@ static class HeartbeatRows
     }
 
     /// Writes back what pings change, for the whole batch in one UPDATE (not one per heartbeat: pings arrive by
-    /// the thousand per second).
+    /// the thousand per second). The true deadline is written as computed; the indexed wake-up time only when it
+    /// must move: it stays when it is already at or before the new deadline (the common case, a success pushing the
+    /// deadline later), so no indexed value changes and PostgreSQL can update the row HOT. It is decided here against
+    /// the row as stored (locked by LockForPingsAsync), not taken from the entity, so it is right whatever wrote the
+    /// row last.
     public static async Task SavePingsAsync(this SchedulerDb db, IReadOnlyCollection<Heartbeat> changed, CancellationToken ct)
     {
         var monitorIds = changed.Select(h => h.MonitorId).ToArray();
@@ -44,12 +48,17 @@ static class HeartbeatRows
             update scheduler.heartbeats as h
             set state = v.state, last_ping_at = v.last_ping_at, last_ping_id = v.last_ping_id,
                 last_ping_kind = v.last_ping_kind, last_success_at = v.last_success_at, expected_at = v.expected_at,
-                open_runs = v.open_runs::jsonb, next_deadline_at = v.next_deadline_at,
+                open_runs = v.open_runs::jsonb, deadline_at = v.deadline_at,
+                wake_at = case
+                    when v.deadline_at is null then null
+                    when h.wake_at is not null and h.wake_at <= v.deadline_at then h.wake_at
+                    else v.deadline_at
+                end,
                 deadline_reason = v.deadline_reason, updated_at = v.updated_at
             from unnest({monitorIds}, {states}, {lastPingAts}, {lastPingIds}, {lastPingKinds}, {lastSuccessAts},
                         {expectedAts}, {openRuns}, {deadlines}, {reasons}, {updatedAts})
                 as v(monitor_id, state, last_ping_at, last_ping_id, last_ping_kind, last_success_at, expected_at,
-                     open_runs, next_deadline_at, deadline_reason, updated_at)
+                     open_runs, deadline_at, deadline_reason, updated_at)
             where h.monitor_id = v.monitor_id
             """, ct);
     }

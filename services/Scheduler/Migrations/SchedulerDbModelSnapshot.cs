@@ -103,7 +103,7 @@ namespace Sentinel.Scheduler.Migrations
 
                     b.Property<DateTimeOffset?>("NextDeadlineAt")
                         .HasColumnType("timestamp with time zone")
-                        .HasColumnName("next_deadline_at");
+                        .HasColumnName("deadline_at");
 
                     b.Property<string>("OpenRuns")
                         .IsRequired()
@@ -149,13 +149,19 @@ namespace Sentinel.Scheduler.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("version");
 
+                    b.Property<DateTimeOffset?>("WakeAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("wake_at");
+
                     b.HasKey("MonitorId");
 
-                    b.HasIndex("NextDeadlineAt")
-                        .HasDatabaseName("ix_heartbeats_deadline")
-                        .HasFilter("next_deadline_at is not null");
+                    b.HasIndex("WakeAt")
+                        .HasDatabaseName("ix_heartbeats_wake")
+                        .HasFilter("wake_at is not null");
 
                     b.ToTable("heartbeats", "scheduler");
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 85);
                 });
 
             modelBuilder.Entity("Sentinel.Scheduler.Schedules.Schedule", b =>

@@ -112,4 +112,16 @@ public sealed class HeartbeatDeadlinesTests
         Assert.That(stored.Offset, Is.EqualTo(TimeSpan.Zero));
         Assert.That(stored.UtcTicks, Is.EqualTo(at.UtcTicks - 7));
     }
+
+    [Test]
+    public void The_wake_up_time_only_moves_earlier_with_the_deadline_and_goes_with_it()
+    {
+        var wake = Utc(3, 1, 12, 0);
+
+        Assert.That(HeartbeatDeadlines.WakeAt(null, wake), Is.EqualTo(wake), "the first deadline sets it");
+        Assert.That(HeartbeatDeadlines.WakeAt(wake, wake.AddMinutes(5)), Is.EqualTo(wake), "a later deadline keeps it");
+        Assert.That(HeartbeatDeadlines.WakeAt(wake, wake), Is.EqualTo(wake));
+        Assert.That(HeartbeatDeadlines.WakeAt(wake, wake.AddMinutes(-5)), Is.EqualTo(wake.AddMinutes(-5)), "an earlier one lowers it");
+        Assert.That(HeartbeatDeadlines.WakeAt(wake, null), Is.Null, "no deadline, no wake-up");
+    }
 }
