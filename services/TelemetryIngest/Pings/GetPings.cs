@@ -40,7 +40,7 @@ public static class GetPings
         var rows = db.HeartbeatPings.AsNoTracking().Where(p => p.TenantId == tenantId && p.MonitorId == monitorId);
         if (query.After is { } after)
             rows = rows.Where(p => EF.Functions.LessThan(
-                ValueTuple.Create(p.ReceivedAt, p.PingId), ValueTuple.Create(after.CheckedAt, after.CheckId)));
+                ValueTuple.Create(p.ReceivedAt, p.PingId), ValueTuple.Create(after.At, after.Id)));
 
         var page = await rows
             .OrderByDescending(p => p.ReceivedAt).ThenByDescending(p => p.PingId)

@@ -11,7 +11,9 @@ public sealed record ResultItem(
 
 public sealed record ResultsPage(IReadOnlyList<ResultItem> Items, string? NextCursor);
 
-/// Raw results of one monitor, newest first, for the Gateway. Internal: the Gateway has already resolved the
+/// Raw results of one monitor, newest first by due time, for the Gateway. Ordered, filtered and paged on
+/// (due_at, check_id): the primary key (monitor_id, due_at, check_id) serves the whole query backwards and the day
+/// partitions (by due_at) are pruned, so no second index per stored result is needed for it. Internal: the Gateway has already resolved the
 /// caller's tenant, and the tenant filter here keeps one tenant's ids from reading another's results.
 public static class GetResults
 {
@@ -31,16 +33,16 @@ public static class GetResults
 
         var rows = db.PingResults.Where(r => r.TenantId == tenantId && r.MonitorId == monitorId);
         if (query.From is { } fromAt)
-            rows = rows.Where(r => r.CheckedAt >= fromAt);
+            rows = rows.Where(r => r.DueAt >= fromAt);
         if (query.To is { } toAt)
-            rows = rows.Where(r => r.CheckedAt < toAt);
+            rows = rows.Where(r => r.DueAt < toAt);
         if (query.After is { } after)
             rows = rows.Where(r => EF.Functions.LessThan(
-                ValueTuple.Create(r.CheckedAt, r.CheckId), ValueTuple.Create(after.CheckedAt, after.CheckId)));
+                ValueTuple.Create(r.DueAt, r.CheckId), ValueTuple.Create(after.At, after.Id)));
 
         // One row more than asked tells whether another page exists without a count query.
         var page = await rows
-            .OrderByDescending(r => r.CheckedAt).ThenByDescending(r => r.CheckId)
+            .OrderByDescending(r => r.DueAt).ThenByDescending(r => r.CheckId)
             .Take(query.Limit + 1)
             .Select(r => new ResultItem(r.CheckId, r.Up, r.StatusCode, r.LatencyMs, r.Error, r.DueAt, r.CheckedAt, r.Location, r.Unknown))
             .ToListAsync(ct);
@@ -49,7 +51,7 @@ public static class GetResults
         if (page.Count > query.Limit)
         {
             page.RemoveAt(page.Count - 1);
-            next = new ResultsCursor(page[^1].CheckedAt, page[^1].CheckId).Encode();
+            next = new ResultsCursor(page[^1].DueAt, page[^1].CheckId).Encode();
         }
         return TypedResults.Ok(new ResultsPage(page, next));
     }

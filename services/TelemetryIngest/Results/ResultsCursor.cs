@@ -4,13 +4,13 @@ using System.Text;
 
 namespace Sentinel.TelemetryIngest.Results;
 
-/// Keyset position in a newest-first listing: the last row a page returned. Opaque to clients so its shape can change;
-/// CheckId breaks ties between results checked in the same microsecond.
-public sealed record ResultsCursor(DateTimeOffset CheckedAt, Guid CheckId)
+/// Keyset position in a newest-first listing: the last row a page returned (results: due time and check id; pings:
+/// receipt time and ping id). Opaque to clients so its shape can change; Id breaks ties in the same microsecond.
+public sealed record ResultsCursor(DateTimeOffset At, Guid Id)
 {
     public string Encode() =>
         Base64Url.EncodeToString(Encoding.UTF8.GetBytes(
-            string.Create(CultureInfo.InvariantCulture, $"{CheckedAt.UtcTicks}|{CheckId:N}")));
+            string.Create(CultureInfo.InvariantCulture, $"{At.UtcTicks}|{Id:N}")));
 
     public static bool TryDecode(string text, out ResultsCursor? cursor)
     {

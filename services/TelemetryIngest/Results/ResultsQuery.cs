@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Sentinel.TelemetryIngest.Results;
 
-/// The validated query string of the results listing. From is inclusive and To exclusive, both on checked_at, so
+/// The validated query string of the results listing. From is inclusive and To exclusive, both on due_at, so
 /// adjacent windows never return a result twice.
 public sealed record ResultsQuery(DateTimeOffset? From, DateTimeOffset? To, int Limit, ResultsCursor? After)
 {

@@ -9,7 +9,7 @@ public sealed class GetResultsTests
 {
     static readonly DateTimeOffset Start = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    /// Rows straight into the table: these tests are about reading, and need exact checked_at values (including ties).
+    /// Rows straight into the table: these tests are about reading, and need exact due_at/checked_at values (including ties).
     static Task SeedAsync(Guid tenantId, Guid monitorId, int minutes, int perMinute = 1) =>
         Database.ExecuteAsync($"""
             insert into telemetry.ping_results
@@ -40,7 +40,7 @@ public sealed class GetResultsTests
         var page = await GetPageAsync(Url(tenant, monitor));
 
         Assert.That(page.Items, Has.Count.EqualTo(3));
-        Assert.That(page.Items.Select(i => i.CheckedAt), Is.Ordered.Descending);
+        Assert.That(page.Items.Select(i => i.DueAt), Is.Ordered.Descending);
         Assert.That(page.Items[0].CheckedAt, Is.EqualTo(Start.AddMinutes(2).AddMilliseconds(50)));
         Assert.That(page.Items[0], Has.Property(nameof(ResultItem.Up)).True
             .And.Property(nameof(ResultItem.StatusCode)).EqualTo(200)
@@ -51,25 +51,26 @@ public sealed class GetResultsTests
     }
 
     [Test]
-    public async Task From_is_inclusive_and_to_is_exclusive_on_checked_at()
+    public async Task From_is_inclusive_and_to_is_exclusive_on_due_at()
     {
         var (tenant, monitor) = (Guid.NewGuid(), Guid.NewGuid());
         await SeedAsync(tenant, monitor, 10);
-        var from = Start.AddMinutes(3).AddMilliseconds(50);
-        var to = Start.AddMinutes(7).AddMilliseconds(50);
+        // Between due and checked times (checked 50 ms after due): on checked_at this window would be 3..6.
+        var from = Start.AddMinutes(4);
+        var to = Start.AddMinutes(7).AddMilliseconds(10);
 
         var page = await GetPageAsync(Url(tenant, monitor,
             $"?from={Uri.EscapeDataString(from.ToString("O"))}&to={Uri.EscapeDataString(to.ToString("O"))}"));
 
-        Assert.That(page.Items.Select(i => i.CheckedAt),
-            Is.EqualTo(new[] { 6, 5, 4, 3 }.Select(m => Start.AddMinutes(m).AddMilliseconds(50))));
+        Assert.That(page.Items.Select(i => i.DueAt),
+            Is.EqualTo(new[] { 7, 6, 5, 4 }.Select(m => Start.AddMinutes(m))));
     }
 
     [Test]
     public async Task The_cursor_pages_through_every_result_exactly_once()
     {
         var (tenant, monitor) = (Guid.NewGuid(), Guid.NewGuid());
-        await SeedAsync(tenant, monitor, 60, perMinute: 2); // two rows per checked_at, so some page ends inside a tie
+        await SeedAsync(tenant, monitor, 60, perMinute: 2); // two rows per due_at, so some page ends inside a tie
 
         var seen = new List<ResultItem>();
         var pages = 0;
@@ -85,7 +86,7 @@ public sealed class GetResultsTests
         Assert.That(pages, Is.EqualTo(3));
         Assert.That(seen, Has.Count.EqualTo(120));
         Assert.That(seen.Select(i => i.CheckId), Is.Unique);
-        Assert.That(seen.Select(i => i.CheckedAt), Is.Ordered.Descending);
+        Assert.That(seen.Select(i => i.DueAt), Is.Ordered.Descending);
     }
 
     [Test]
