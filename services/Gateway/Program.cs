@@ -13,6 +13,7 @@ builder.AddSentinelBus("Gateway", x =>
 {
     x.AddConsumer<MonitorStatusChangedConsumer>();
     x.AddLiveEvents();
+    x.AddPingTargetEvictions();
 });
 builder.Services.AddGatewayApi();
 

@@ -38,6 +38,9 @@ public sealed class ConfigImport(CatalogDb db, Guid tenantId, DateTimeOffset now
     /// Slugs of the status pages created, updated or deleted: their cached public pages are stale once committed.
     public List<string> ChangedStatusPages { get; } = [];
 
+    /// Monitors created, updated or deleted: their cached ping lookups are stale once committed.
+    public List<Guid> ChangedMonitors { get; } = [];
+
     public async Task<ImportReport?> RunAsync(JsonObject root, bool dryRun, CancellationToken ct)
     {
         foreach (var (key, _) in root)
@@ -89,7 +92,7 @@ public sealed class ConfigImport(CatalogDb db, Guid tenantId, DateTimeOffset now
             Prune(ConfigDocument.Slos, slos, sections, s => s.Name, s => { db.Slos.Remove(s); Publish(s.ToDeleted(now)); });
             Prune(ConfigDocument.AlertRules, rules, sections, r => r.Name, r => { db.AlertRules.Remove(r); Publish(r.ToDeleted(now)); });
             Prune(ConfigDocument.MaintenanceWindows, windows, sections, w => w.Name, w => { db.MaintenanceWindows.Remove(w); Publish(w.ToDeleted(now)); });
-            Prune(ConfigDocument.Monitors, monitors, sections, m => m.Name, m => { db.Monitors.Remove(m); Publish(m.ToDeleted(now)); });
+            Prune(ConfigDocument.Monitors, monitors, sections, m => m.Name, m => { db.Monitors.Remove(m); Publish(m.ToDeleted(now)); ChangedMonitors.Add(m.Id); });
             Prune(ConfigDocument.EscalationPolicies, policies, sections, p => p.Name, p => { db.EscalationPolicies.Remove(p); Publish(p.ToDeleted(now)); });
             Prune(ConfigDocument.Channels, channels, sections, c => c.Name, c => { db.Channels.Remove(c); Publish(c.ToDeleted(now)); });
         }
@@ -332,6 +335,7 @@ public sealed class ConfigImport(CatalogDb db, Guid tenantId, DateTimeOffset now
                 && await MonitorReferences.ValidateAsync(db, tenantId, monitor.Id, spec with { ChannelIds = [], EscalationPolicyId = null }, ct) is { Count: > 0 } problems)
                 Fail(path, problems.ToDictionary(p => p.Key, p => p.Value));
             Publish(monitor.ToUpserted(now));
+            ChangedMonitors.Add(monitor.Id);
         }
     }
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Sentinel.Gateway.Api;
 using Sentinel.Gateway.Auth;
+using Sentinel.Gateway.Heartbeats;
 using Sentinel.Gateway.Monitors;
 using Sentinel.Gateway.StatusPages;
 
@@ -25,7 +26,7 @@ public static class ImportConfig
 
     static async Task<Results<Ok<ImportReport>, ValidationProblem>> Handle(
         HttpRequest request, CatalogDb db, TenantContext tenant, TimeProvider clock, IConfiguration configuration,
-        StatusPageCache cache, bool? dryRun, bool? prune, CancellationToken ct)
+        StatusPageCache cache, PingTargets pingTargets, bool? dryRun, bool? prune, CancellationToken ct)
     {
         var text = await ReadAsync(request, ct);
         if (text is null)
@@ -51,6 +52,8 @@ public static class ImportConfig
             await tx.CommitAsync(ct);
             foreach (var slug in import.ChangedStatusPages)
                 cache.Forget(slug);
+            foreach (var monitorId in import.ChangedMonitors)
+                pingTargets.Forget(monitorId);
         }
         return TypedResults.Ok(report);
     }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
@@ -26,25 +27,32 @@ public sealed record PingTarget(
     }
 }
 
-/// Token and slug lookups for the ping endpoints, cached in memory for `Heartbeats:CacheSeconds` (default 5, with
-/// up to 20% jitter so entries loaded together do not expire together), unknown ones for
-/// `Heartbeats:NegativeCacheSeconds` (default 2): a query per ping would be the bottleneck at 10,000 pings/s. So an
-/// edit (new keywords, a deleted monitor) reaches pings up to that many seconds late. Concurrent misses of one key
-/// share one lookup, and token misses that queue up while up to 4 queries run share the next query
-/// (`= ANY(tokens)`, up to 1,000), so a cold cache under load costs a few queries, not one per token.
+/// Token and slug lookups for the ping endpoints, cached in memory: a query per ping would be the bottleneck at 10,000
+/// pings/s. An entry stays until its monitor changes, not for a short TTL: every create, edit, pause, resume or delete
+/// of a monitor calls Forget(monitorId), on the replica that made it right after its commit and on every replica when
+/// its MonitorUpserted / MonitorDeleted arrives (PingTargetEvictions). `Heartbeats:CacheSeconds` (default 300, with up
+/// to 20% jitter so entries loaded together do not expire together) is only a backstop for a change whose event never
+/// came; unknown keys are kept for `Heartbeats:NegativeCacheSeconds` (default 2) and until the next change of any
+/// monitor (it may be the one they name). Concurrent misses of one key share one lookup, and token misses that queue up
+/// while up to 4 queries run share the next query (`= ANY(tokens)`, up to 1,000), so a cold cache under load costs a
+/// few queries, not one per token.
 public sealed class PingTargets(IMemoryCache cache, IServiceScopeFactory scopes, IConfiguration configuration, ILogger<PingTargets> log)
     : BackgroundService
 {
     const int MaxTokensPerQuery = 1000;
-    readonly TimeSpan ttl = TimeSpan.FromSeconds(configuration.GetValue("Heartbeats:CacheSeconds", 5.0));
     readonly TimeSpan negativeTtl = TimeSpan.FromSeconds(configuration.GetValue("Heartbeats:NegativeCacheSeconds", 2.0));
     readonly Channel<(string Token, TaskCompletionSource<PingTarget?> Done)> tokenMisses =
         Channel.CreateUnbounded<(string, TaskCompletionSource<PingTarget?>)>(new UnboundedChannelOptions { SingleReader = true });
     readonly SemaphoreSlim queries = new(4);
+    /// The keys each found monitor is cached under (its token, its slug), so a change of the monitor finds them. A key
+    /// left here after its entry expired costs one needless Remove at the monitor's next change, nothing more.
+    readonly ConcurrentDictionary<Guid, ConcurrentDictionary<(string, string, string), byte>> keysByMonitor = new();
+    /// How many changes Forget has seen. An entry remembers the count when its lookup started: a lookup a change may
+    /// have overtaken (the count moved while it ran) is not trusted, and neither is an unknown key after any change.
+    long changes;
     /// Token lookups run as plain SQL on a pooled connection (the pool CatalogDb uses too), not through a CatalogDb per
-    /// query: with every ping's cache entry expiring after a few seconds they run hundreds of times a second, and
-    /// building a DbContext and running the query through EF was most of their cost (perf: ~15% of the Gateway's CPU
-    /// under the heartbeat bench).
+    /// query: building a DbContext and running the query through EF was most of their cost (perf: ~15% of the
+    /// Gateway's CPU under the heartbeat bench when entries expired after 5 s).
     readonly Lazy<string> connectionString = new(() =>
     {
         using var scope = scopes.CreateScope();
@@ -54,6 +62,9 @@ public sealed class PingTargets(IMemoryCache cache, IServiceScopeFactory scopes,
         select ping_token, id, tenant_id, settings::text from {CatalogDb.Schema}.monitors
         where ping_token = any($1) and type = $2
         """;
+
+    /// `Heartbeats:CacheSeconds`: the longest a found entry is kept (the backstop behind invalidation).
+    public TimeSpan Ttl { get; } = TimeSpan.FromSeconds(Math.Max(1, configuration.GetValue("Heartbeats:CacheSeconds", 300.0)));
 
     public Task<PingTarget?> ByTokenAsync(string token) =>
         GetAsync(("token", token, ""), () =>
@@ -69,24 +80,67 @@ public sealed class PingTargets(IMemoryCache cache, IServiceScopeFactory scopes,
             .Where(m => m.Slug == slug && m.Type == MonitorTypes.Heartbeat
                 && db.Tenants.Any(t => t.Id == m.TenantId && t.PingKey == pingKey))));
 
-    /// After a slug monitor was created by a ping: the negative entry must not hide it.
-    public void Forget(string pingKey, string slug) => cache.Remove(("slug", pingKey, slug));
+    /// A monitor was created, changed or deleted (after its commit): its entries go, and so does every unknown key (the
+    /// monitor may have just taken it). Lookups still running may have read the old row: their results are not kept.
+    public void Forget(Guid monitorId)
+    {
+        // The count moves first, then the keys go: a lookup that indexes its key after this Remove sees the new count.
+        Interlocked.Increment(ref changes);
+        if (keysByMonitor.TryRemove(monitorId, out var keys))
+            foreach (var key in keys.Keys)
+                cache.Remove(key);
+    }
+
+    /// Changes may have been missed (the replica's event queue was just declared, or declared again after the broker
+    /// connection was lost and the temporary queue with it): nothing cached is trusted.
+    public void ForgetAll()
+    {
+        Interlocked.Increment(ref changes); // unknown keys
+        foreach (var monitorId in keysByMonitor.Keys)
+            Forget(monitorId);
+    }
+
+    /// A cached lookup with the change count when it started. Indexed: the monitor it found is in keysByMonitor and
+    /// nothing changed while it ran, so only Forget of that monitor (or the TTL) ends it.
+    sealed class Entry(Task<PingTarget?> lookup, long startedAt)
+    {
+        public Task<PingTarget?> Lookup { get; } = lookup;
+        public long StartedAt { get; } = startedAt;
+        public volatile bool Indexed;
+    }
 
     Task<PingTarget?> GetAsync((string, string, string) key, Func<Task<PingTarget?>> load)
     {
-        if (cache.TryGetValue(key, out Task<PingTarget?>? cached))
-            return cached!;
-        var lookup = load();
-        cache.Set(key, lookup, ttl * (1 - Random.Shared.NextDouble() * 0.2));
-        _ = lookup.ContinueWith(t =>
+        var now = Volatile.Read(ref changes);
+        if (cache.TryGetValue(key, out Entry? cached) && (cached!.Indexed || cached.StartedAt == now))
+            return cached.Lookup;
+        var entry = new Entry(load(), now);
+        cache.Set(key, entry, Ttl * (1 - Random.Shared.NextDouble() * 0.2));
+        _ = entry.Lookup.ContinueWith(_ => Settle(key, entry), TaskScheduler.Default);
+        return entry.Lookup;
+    }
+
+    void Settle((string, string, string) key, Entry entry)
+    {
+        var lookup = entry.Lookup;
+        if (!lookup.IsCompletedSuccessfully || lookup.Result is null)
         {
-            // A failed lookup (database down) is not remembered; an unknown key is, briefly.
-            if (!t.IsCompletedSuccessfully)
-                cache.Remove(key);
-            else if (t.Result is null)
-                cache.Set(key, t, negativeTtl);
-        }, TaskScheduler.Default);
-        return lookup;
+            // A failed lookup (database down) is not remembered; an unknown key is, briefly. Only this entry is
+            // touched: a newer lookup of the key may have replaced it (removing that one too would only cost a miss).
+            if (cache.TryGetValue(key, out Entry? current) && ReferenceEquals(current, entry))
+            {
+                if (lookup.IsCompletedSuccessfully)
+                    cache.Set(key, entry, negativeTtl);
+                else
+                    cache.Remove(key);
+            }
+            return;
+        }
+        keysByMonitor.GetOrAdd(lookup.Result.MonitorId, _ => new()).TryAdd(key, 0);
+        // A full fence (not a volatile read) orders the add above before this read, as Forget's increment orders
+        // itself before its TryRemove: either Forget sees the key, or this sees Forget's change and does not index.
+        if (Interlocked.Read(ref changes) == entry.StartedAt)
+            entry.Indexed = true;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

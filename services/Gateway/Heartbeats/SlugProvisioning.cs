@@ -35,8 +35,10 @@ public sealed class SlugProvisioning(IServiceScopeFactory scopes, PingTargets ta
             {
                 // Another ping created it at the same moment: use that one.
             }
+            // The negative entry of this slug must not hide the monitor (Forget drops every unknown key, so this works
+            // for the other ping's monitor too).
+            targets.Forget(monitor.Id);
         }
-        targets.Forget(pingKey, slug);
         return await targets.BySlugAsync(pingKey, slug);
     }
 }

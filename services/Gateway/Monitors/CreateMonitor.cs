@@ -13,7 +13,7 @@ public static class CreateMonitor
 
     static async Task<Results<Created<MonitorResponse>, ValidationProblem, ProblemHttpResult>> Handle(
         MonitorRequest request, CatalogDb db, TenantContext tenant, TimeProvider clock, IConfiguration configuration,
-        HttpRequest http, CancellationToken ct)
+        PingTargets pingTargets, HttpRequest http, CancellationToken ct)
     {
         var (spec, errors) = MonitorSpec.Parse(request, configuration.MinIntervalSeconds(), configuration.MinHeartbeatSeconds());
         if (spec is null)
@@ -28,6 +28,9 @@ public static class CreateMonitor
         db.Monitors.Add(monitor);
         db.Outbox.Add(OutboxMessage.Publish(monitor.ToUpserted(now), now));
         await db.SaveChangesAsync(ct); // row and event commit together
+        // An unknown-slug entry of this replica must not hide the new monitor; other replicas learn from the event.
+        // (With an Idempotency-Key the commit comes a moment later, in IdempotentCreate: then the event settles it.)
+        pingTargets.Forget(monitor.Id);
         return TypedResults.Created($"/api/v1/monitors/{monitor.Id}", MonitorResponse.From(monitor, await PingLinks.ForMonitorAsync(http, db, monitor, ct)));
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Sentinel.Gateway.Api;
 using Sentinel.Gateway.Auth;
+using Sentinel.Gateway.Heartbeats;
 using Sentinel.ServiceDefaults.Outbox;
 
 namespace Sentinel.Gateway.Monitors;
@@ -11,7 +12,7 @@ public static class DeleteMonitor
     public static void MapDeleteMonitor(this RouteGroupBuilder api) => api.MapDelete("/monitors/{id:guid}", Handle);
 
     static async Task<Results<NoContent, ProblemHttpResult>> Handle(
-        Guid id, CatalogDb db, TenantContext tenant, TimeProvider clock, CancellationToken ct)
+        Guid id, CatalogDb db, TenantContext tenant, TimeProvider clock, PingTargets pingTargets, CancellationToken ct)
     {
         var monitor = await db.Monitors.SingleOrDefaultAsync(m => m.Id == id && m.TenantId == tenant.Id, ct);
         if (monitor is null)
@@ -34,6 +35,7 @@ public static class DeleteMonitor
             db.Outbox.Add(OutboxMessage.Publish(slo.ToDeleted(now), now));
         }
         await db.SaveChangesAsync(ct);
+        pingTargets.Forget(monitor.Id); // its token stops working at once on this replica, on the others with the event
         return TypedResults.NoContent();
     }
 }

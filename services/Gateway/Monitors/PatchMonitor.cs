@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Sentinel.Gateway.Api;
 using Sentinel.Gateway.Auth;
+using Sentinel.Gateway.Heartbeats;
 
 namespace Sentinel.Gateway.Monitors;
 
@@ -18,7 +19,7 @@ public static class PatchMonitor
 
     static async Task<Results<Ok<MonitorResponse>, ValidationProblem, ProblemHttpResult>> Handle(
         Guid id, HttpRequest http, CatalogDb db, TenantContext tenant, TimeProvider clock, IOptions<JsonOptions> json,
-        IConfiguration configuration, CancellationToken ct)
+        IConfiguration configuration, PingTargets pingTargets, CancellationToken ct)
     {
         var options = json.Value.SerializerOptions;
         // Read before the lookup so a malformed body is a 400 whatever the id.
@@ -38,6 +39,6 @@ public static class PatchMonitor
                 merged[field] = value.DeepClone();
         }
         var request = merged.Deserialize<MonitorRequest>(options)!;
-        return await ReplaceMonitor.UpdateAsync(monitor, request, db, clock, configuration, ct, http);
+        return await ReplaceMonitor.UpdateAsync(monitor, request, db, clock, configuration, pingTargets, ct, http);
     }
 }

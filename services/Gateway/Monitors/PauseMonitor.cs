@@ -12,7 +12,7 @@ public static class PauseMonitor
     public static void MapPauseMonitor(this RouteGroupBuilder api) => api.MapPost("/monitors/{id:guid}/pause", Handle);
 
     static async Task<Results<Ok<MonitorResponse>, ProblemHttpResult>> Handle(
-        Guid id, CatalogDb db, TenantContext tenant, TimeProvider clock, HttpRequest http, CancellationToken ct)
+        Guid id, CatalogDb db, TenantContext tenant, TimeProvider clock, PingTargets pingTargets, HttpRequest http, CancellationToken ct)
     {
         var monitor = await db.Monitors.SingleOrDefaultAsync(m => m.Id == id && m.TenantId == tenant.Id, ct);
         if (monitor is null)
@@ -22,6 +22,7 @@ public static class PauseMonitor
         monitor.SetPaused(true, now);
         db.Outbox.Add(OutboxMessage.Publish(monitor.ToUpserted(now), now));
         await db.SaveChangesAsync(ct);
+        pingTargets.Forget(monitor.Id);
         return TypedResults.Ok(MonitorResponse.From(monitor, await PingLinks.ForMonitorAsync(http, db, monitor, ct)));
     }
 }

@@ -14,18 +14,18 @@ public static class ReplaceMonitor
 
     static async Task<Results<Ok<MonitorResponse>, ValidationProblem, ProblemHttpResult>> Handle(
         Guid id, MonitorRequest request, CatalogDb db, TenantContext tenant, TimeProvider clock, IConfiguration configuration,
-        HttpRequest http, CancellationToken ct)
+        PingTargets pingTargets, HttpRequest http, CancellationToken ct)
     {
         var monitor = await db.Monitors.SingleOrDefaultAsync(m => m.Id == id && m.TenantId == tenant.Id, ct);
         if (monitor is null)
             return Problems.NotFound("monitor", id);
-        return await UpdateAsync(monitor, request, db, clock, configuration, ct, http);
+        return await UpdateAsync(monitor, request, db, clock, configuration, pingTargets, ct, http);
     }
 
     /// Shared by PUT and PATCH: validate the complete request, apply it, and publish the new version.
     public static async Task<Results<Ok<MonitorResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        Monitor monitor, MonitorRequest request, CatalogDb db, TimeProvider clock, IConfiguration configuration, CancellationToken ct,
-        HttpRequest? http = null)
+        Monitor monitor, MonitorRequest request, CatalogDb db, TimeProvider clock, IConfiguration configuration, PingTargets pingTargets,
+        CancellationToken ct, HttpRequest? http = null)
     {
         var (spec, errors) = MonitorSpec.Parse(request, configuration.MinIntervalSeconds(), configuration.MinHeartbeatSeconds());
         if (spec is null)
@@ -39,6 +39,7 @@ public static class ReplaceMonitor
         monitor.Apply(spec, now);
         db.Outbox.Add(OutboxMessage.Publish(monitor.ToUpserted(now), now));
         await db.SaveChangesAsync(ct);
+        pingTargets.Forget(monitor.Id); // the next ping on this replica sees the edit; other replicas learn from the event
         // Without the request (a caller other than PUT/PATCH) ping URLs come out relative to this host.
         var links = http is null ? null : await PingLinks.ForMonitorAsync(http, db, monitor, ct);
         return TypedResults.Ok(MonitorResponse.From(monitor, links));

@@ -53,6 +53,8 @@ public sealed class HeartbeatFixture
             b.UseSetting("Services:TelemetryIngest", ownersUrl);
             b.UseSetting("Services:AlertEvaluation", ownersUrl);
             b.UseSetting("Gateway:PublicUrl", "https://hc.example.test/");
+            // Unknown keys are remembered for longer than any test waits, so a test passes by invalidation, not expiry.
+            b.UseSetting("Heartbeats:NegativeCacheSeconds", "60");
         });
 
     public static async Task<IBusControl> StartObserverAsync(string virtualHost, string queue, ConcurrentQueue<HeartbeatsReceived> into)
