@@ -215,14 +215,17 @@ public static class HeartbeatDeadlinesBench
     /// Where the time went, per late monitor, from what each service wrote down: the Gateway's receipt of the ping
     /// (the Scheduler's last_ping_at, from which the real deadline counts), the Scheduler's miss round
     /// (heartbeats.updated_at), Alert-Evaluation's incident (opened_at), Delivery's notification (created_at when
-    /// consumed, delivered_at when the receiver answered) and the webhook's arrival at the bench. Same box, same clock.
+    /// consumed, the delivering try's started_at, delivered_at when the receiver answered) and the webhook's arrival at
+    /// the bench. Same box, same clock.
     static async Task PrintStagesAsync(string connectionString, TimeSpan periodAndGrace,
         Dictionary<Guid, (DateTimeOffset Sent, DateTimeOffset Arrived)> late)
     {
         await using var connection = new Npgsql.NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         await using var command = new Npgsql.NpgsqlCommand("""
-            select h.monitor_id, h.last_ping_at, h.updated_at, i.opened_at, d.created_at, d.delivered_at
+            select h.monitor_id, h.last_ping_at, h.updated_at, i.opened_at, d.created_at,
+                   (select max(a.started_at) from delivery.delivery_attempts a where a.notification_id = d.notification_id),
+                   d.delivered_at
             from scheduler.heartbeats h
             join alerting.incidents i on i.monitor_id = h.monitor_id
             join delivery.deliveries d on d.incident_id = i.id and d.event = 'down'
@@ -235,7 +238,8 @@ public static class HeartbeatDeadlinesBench
             ["deadline (received + period + grace) → Scheduler miss committed"] = [],
             ["→ Alert-Evaluation incident opened"] = [],
             ["→ Delivery consumed the notification"] = [],
-            ["→ Delivery sent it (receiver answered)"] = [],
+            ["→ Delivery started the try that delivered it"] = [],
+            ["→ the receiver answered (the try itself)"] = [],
             ["→ bench handler saw it"] = [],
             ["deadline → bench handler (the whole path)"] = [],
         };
@@ -247,7 +251,7 @@ public static class HeartbeatDeadlinesBench
                 var (sent, arrived) = late[reader.GetGuid(0)];
                 var received = reader.GetFieldValue<DateTimeOffset>(1);
                 var points = new[] { received + periodAndGrace, reader.GetFieldValue<DateTimeOffset>(2), reader.GetFieldValue<DateTimeOffset>(3),
-                    reader.GetFieldValue<DateTimeOffset>(4), reader.GetFieldValue<DateTimeOffset>(5), arrived };
+                    reader.GetFieldValue<DateTimeOffset>(4), reader.GetFieldValue<DateTimeOffset>(5), reader.GetFieldValue<DateTimeOffset>(6), arrived };
                 stages[names[0]].Add((received - sent).TotalSeconds);
                 for (var s = 1; s < points.Length; s++)
                     stages[names[s]].Add((points[s] - points[s - 1]).TotalSeconds);
