@@ -19,6 +19,8 @@ public sealed class DeliveryFixture
 {
     public const int MaxAttempts = 3;
     public const int PerChannelConcurrency = 2;
+    /// Small, so a burst to one channel both waits in memory and is put off.
+    public const int PerChannelQueue = 2;
     public static readonly string SecretKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
     static TestDatabase? database;
@@ -150,6 +152,7 @@ public sealed class DeliveryFixture
             builder.UseSetting("Delivery:RetryBaseSeconds", "0.2");
             builder.UseSetting("Delivery:RetryPollMilliseconds", "100");
             builder.UseSetting("Delivery:PerChannelConcurrency", PerChannelConcurrency.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            builder.UseSetting("Delivery:PerChannelQueue", PerChannelQueue.ToString(System.Globalization.CultureInfo.InvariantCulture));
             builder.UseSetting("Delivery:BusyDeferMilliseconds", "50");
             builder.UseSetting("Delivery:IncidentUrl", "https://sentinel.example/incidents/{incidentId}");
             foreach (var (key, value) in extra)

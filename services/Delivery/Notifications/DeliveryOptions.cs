@@ -21,7 +21,12 @@ public sealed class DeliveryOptions
     public double LeaseSeconds { get; set; } = 120;
     /// Sends in flight at once to one channel, so one slow endpoint cannot take every sender.
     public int PerChannelConcurrency { get; set; } = 8;
-    /// A notification whose channel is at its limit waits this long before it is tried again (not counted).
+    /// Notifications per channel that wait in memory for a free slot of that channel (each holds a SendLoop slot).
+    public int PerChannelQueue { get; set; } = 128;
+    /// The longest such a wait; well under LeaseSeconds − TimeoutSeconds, so the row's lease outlives wait and send.
+    public double BusyWaitSeconds { get; set; } = 30;
+    /// A notification that finds its channel full and its queue full (or waited BusyWaitSeconds) is put off this long
+    /// (not counted as an attempt).
     public int BusyDeferMilliseconds { get; set; } = 200;
     /// HTTP and SMTP timeout of one send.
     public double TimeoutSeconds { get; set; } = 10;

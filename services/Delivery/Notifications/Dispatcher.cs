@@ -38,7 +38,7 @@ public sealed class Dispatcher(
             return new DeliveryWrite(delivery, expected, null, OutboxMessage.Publish(delivery.ToFailed(), now), channel?.Type ?? "unknown");
         }
 
-        using var slot = limiter.TryEnter(channel.Id);
+        using var slot = await limiter.EnterAsync(channel.Id, ct);
         if (slot is null)
         {
             delivery.Defer(clock.GetUtcNow().AddMilliseconds(options.Value.BusyDeferMilliseconds));

@@ -9,7 +9,11 @@ namespace Sentinel.Delivery.Notifications;
 /// the try was only put off or failed without sending), and the NotificationDelivered/NotificationFailed event of a
 /// final outcome. ExpectedAttempts is the attempt count the try started from.
 public sealed record DeliveryWrite(
-    NotificationDelivery Delivery, int ExpectedAttempts, DeliveryAttempt? Attempt, OutboxMessage? Event, string ChannelType);
+    NotificationDelivery Delivery, int ExpectedAttempts, DeliveryAttempt? Attempt, OutboxMessage? Event, string ChannelType)
+{
+    /// Put off because its channel was busy: nothing was sent.
+    public bool PutOff => Attempt is null && Event is null;
+}
 
 /// Commits the outcomes of many tries in one statement: the delivery rows are updated only where `attempts` still has
 /// the value the try started from (so a try whose lease ran out cannot record attempt n twice), and the attempt rows

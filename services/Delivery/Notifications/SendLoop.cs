@@ -18,6 +18,7 @@ public sealed class SendLoop(
     ILogger<SendLoop> log) : BackgroundService
 {
     readonly SemaphoreSlim wake = new(0, 1);
+    int wakeScheduled;
 
     /// Something became due (a command was recorded): look now rather than at the next poll.
     public void Wake()
@@ -90,7 +91,11 @@ public sealed class SendLoop(
         {
             var write = await dispatcher.AttemptAsync(delivery, channel, ct);
             if (await outcomes.WriteAsync(write, ct))
+            {
                 dispatcher.Report(write);
+                if (write.PutOff)
+                    WakeAfter(TimeSpan.FromMilliseconds(options.Value.BusyDeferMilliseconds), ct);
+            }
             else
                 log.LogWarning("Try of notification {NotificationId} not recorded: another try recorded attempt {Attempt} first",
                     delivery.NotificationId, write.ExpectedAttempts + 1);
@@ -104,6 +109,19 @@ public sealed class SendLoop(
         {
             inFlight.Release();
         }
+    }
+
+    /// A put-off notification is due again before the next poll: look for it then (one timer for a burst of them).
+    void WakeAfter(TimeSpan delay, CancellationToken ct)
+    {
+        if (Interlocked.Exchange(ref wakeScheduled, 1) == 1)
+            return;
+        _ = Task.Delay(delay, clock, ct).ContinueWith(delayed =>
+        {
+            Volatile.Write(ref wakeScheduled, 0);
+            if (delayed.IsCompletedSuccessfully)
+                Wake();
+        }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
     }
 
     /// Up to limit due deliveries, leased to this instance, with their channels (null when unknown).
