@@ -108,6 +108,7 @@ public static class HeartbeatDeadlinesBench
             // The slowest round of punctual pings: past period + grace, punctual monitors miss their deadlines too and
             // Alert-Evaluation's miss queue fills with them (the figures then measure an overloaded box, not latency).
             var slowestRound = TimeSpan.Zero;
+            var roundSeconds = new ConcurrentQueue<double>();
             var punctual = Task.Run(async () =>
             {
                 var rounds = 0;
@@ -116,6 +117,7 @@ public static class HeartbeatDeadlinesBench
                     var round = Stopwatch.StartNew();
                     await Parallel.ForEachAsync(Enumerable.Range(lateCount, count - lateCount),
                         new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, _) => await PingAsync(i));
+                    roundSeconds.Enqueue(round.Elapsed.TotalSeconds);
                     if (round.Elapsed > slowestRound)
                         slowestRound = round.Elapsed;
                     var rest = period / 2 - round.Elapsed;
@@ -149,7 +151,8 @@ public static class HeartbeatDeadlinesBench
             var incidentMonitors = await database.CountAsync("select count(distinct monitor_id) from alerting.incidents");
             var punctualDown = incidentMonitors - lateCount; // every late monitor has (or is about to have) one
             Console.WriteLine($"RESULT punctual monitors: slowest round of {count - lateCount} pings {slowestRound.TotalSeconds:0.0} s " +
-                $"(deadline after {(period + grace).TotalSeconds:0} s), at least {Math.Max(0, punctualDown)} of them had an incident (missed a deadline)");
+                $"(deadline after {(period + grace).TotalSeconds:0} s), at least {Math.Max(0, punctualDown)} of them had an incident (missed a deadline); " +
+                $"rounds: {string.Join(" ", roundSeconds.Select(r => r.ToString("0.0", CultureInfo.InvariantCulture)))} s");
 
             await PrintStagesAsync(database.ConnectionString, period + grace, lateIds.Where(receiver.DownAt.ContainsKey)
                 .ToDictionary(id => id, id => (Sent: lastPing[id], Arrived: receiver.DownAt[id])));
