@@ -5,7 +5,7 @@
 # (last ping sent + period + grace). Needs PostgreSQL, RabbitMQ (management plugin) and Redis on localhost, as the
 # tests do. Then FLOOD_SECONDS (20) of FLOOD_CONNECTIONS (128) concurrent pings with every service running, and the
 # count Telemetry-Ingest stored against the count answered 200. Knobs (environment): HEARTBEATS (10000), LATE (500),
-# PERIOD (30), GRACE (5), CREATE_CONCURRENCY (32),
+# PERIOD (30), GRACE (5), CREATE_CONCURRENCY (32), WARMUP_ROUNDS (3: rounds in which the late monitors still ping),
 # DEADLINE (900 s, the whole run).
 set -euo pipefail
 cd "$(dirname "$0")"

@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
-using NpgsqlTypes;
 using Sentinel.AlertEvaluation.Incidents;
 using Sentinel.AlertEvaluation.Monitors;
 using Sentinel.AlertEvaluation.RateLimiting;
@@ -111,53 +110,64 @@ public sealed class ResultEvaluation(
         await tx.CommitAsync(ct);
     }
 
-    /// Every state of the batch changed (at least its last due time): one binary COPY into a temporary table and one
-    /// UPDATE … FROM instead of one UPDATE per monitor. The rows are locked by this transaction, so no version check.
+    /// Every state of the batch changed (at least its last due time): one UPDATE … FROM unnest(…) instead of one UPDATE
+    /// per monitor. The rows are locked by this transaction, so no version check. The two per-row arrays travel flat,
+    /// each row taking its slice by offset and length (unnest cannot carry an array of arrays). Not a temporary table:
+    /// the connection pool's reset drops it, and re-creating it on most batches was catalog churn that every backend
+    /// of the database had to absorb.
     async Task WriteStatesAsync(IReadOnlyCollection<MonitorState> states, CancellationToken ct)
     {
         if (states.Count == 0)
             return;
-        await db.Database.ExecuteSqlRawAsync(
-            "create temp table if not exists state_batch (like alerting.monitor_states) on commit delete rows", ct);
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        await using (var copy = await connection.BeginBinaryImportAsync(
-            "copy state_batch (monitor_id, tenant_id, status, consecutive_failures, consecutive_successes, last_due_at, " +
-            "last_check_id, first_failure_at, last_error, open_incident_id, status_changed_at, change_times, flapping, " +
-            "fired_rule_ids, next_due_at) from stdin (format binary)", ct))
+        var changeOffsets = new int[states.Count];
+        var ruleOffsets = new int[states.Count];
+        var changeTimes = new List<DateTimeOffset>();
+        var ruleIds = new List<Guid>();
+        var i = 0;
+        foreach (var state in states)
         {
-            foreach (var s in states)
-            {
-                await copy.StartRowAsync(ct);
-                await copy.WriteAsync(s.MonitorId, NpgsqlDbType.Uuid, ct);
-                await copy.WriteAsync(s.TenantId, NpgsqlDbType.Uuid, ct);
-                await copy.WriteAsync(s.Status, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(s.ConsecutiveFailures, NpgsqlDbType.Integer, ct);
-                await copy.WriteAsync(s.ConsecutiveSuccesses, NpgsqlDbType.Integer, ct);
-                await WriteAsync(copy, s.LastDueAt, NpgsqlDbType.TimestampTz, ct);
-                await WriteAsync(copy, s.LastCheckId, NpgsqlDbType.Uuid, ct);
-                await WriteAsync(copy, s.FirstFailureAt, NpgsqlDbType.TimestampTz, ct);
-                await WriteAsync(copy, s.LastError, NpgsqlDbType.Text, ct);
-                await WriteAsync(copy, s.OpenIncidentId, NpgsqlDbType.Uuid, ct);
-                await WriteAsync(copy, s.StatusChangedAt, NpgsqlDbType.TimestampTz, ct);
-                await copy.WriteAsync(s.ChangeTimes.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, ct);
-                await copy.WriteAsync(s.Flapping, NpgsqlDbType.Boolean, ct);
-                await copy.WriteAsync(s.FiredRuleIds.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Uuid, ct);
-                await WriteAsync(copy, s.NextDueAt, NpgsqlDbType.TimestampTz, ct);
-            }
-            await copy.CompleteAsync(ct);
+            changeOffsets[i] = changeTimes.Count;
+            ruleOffsets[i++] = ruleIds.Count;
+            changeTimes.AddRange(state.ChangeTimes.Select(t => t.ToUniversalTime()));
+            ruleIds.AddRange(state.FiredRuleIds);
         }
-        await db.Database.ExecuteSqlRawAsync("""
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await using var update = new NpgsqlCommand("""
             update alerting.monitor_states s set
-              status = b.status, consecutive_failures = b.consecutive_failures, consecutive_successes = b.consecutive_successes,
-              last_due_at = b.last_due_at, last_check_id = b.last_check_id, first_failure_at = b.first_failure_at,
-              last_error = b.last_error, open_incident_id = b.open_incident_id, status_changed_at = b.status_changed_at,
-              change_times = b.change_times, flapping = b.flapping, fired_rule_ids = b.fired_rule_ids, next_due_at = b.next_due_at
-            from state_batch b where s.monitor_id = b.monitor_id
-            """, ct);
+              status = v.status, consecutive_failures = v.consecutive_failures, consecutive_successes = v.consecutive_successes,
+              last_due_at = v.last_due_at, last_check_id = v.last_check_id, first_failure_at = v.first_failure_at,
+              last_error = v.last_error, open_incident_id = v.open_incident_id, status_changed_at = v.status_changed_at,
+              change_times = $15[v.change_offset + 1 : v.change_offset + v.change_count],
+              flapping = v.flapping,
+              fired_rule_ids = $16[v.rule_offset + 1 : v.rule_offset + v.rule_count],
+              next_due_at = v.next_due_at
+            from unnest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $17, $18) as v(
+              monitor_id, status, consecutive_failures, consecutive_successes, last_due_at, last_check_id, first_failure_at,
+              last_error, open_incident_id, status_changed_at, change_offset, change_count, flapping, next_due_at,
+              rule_offset, rule_count)
+            where s.monitor_id = v.monitor_id
+            """, connection);
+        void Add<T>(T value) => update.Parameters.Add(new NpgsqlParameter { Value = value });
+        Add(states.Select(s => s.MonitorId).ToArray());
+        Add(states.Select(s => s.Status).ToArray());
+        Add(states.Select(s => s.ConsecutiveFailures).ToArray());
+        Add(states.Select(s => s.ConsecutiveSuccesses).ToArray());
+        Add(states.Select(s => s.LastDueAt?.ToUniversalTime()).ToArray());
+        Add(states.Select(s => s.LastCheckId).ToArray());
+        Add(states.Select(s => s.FirstFailureAt?.ToUniversalTime()).ToArray());
+        Add(states.Select(s => s.LastError).ToArray());
+        Add(states.Select(s => s.OpenIncidentId).ToArray());
+        Add(states.Select(s => s.StatusChangedAt?.ToUniversalTime()).ToArray());
+        Add(changeOffsets);
+        Add(states.Select(s => s.ChangeTimes.Count).ToArray());
+        Add(states.Select(s => s.Flapping).ToArray());
+        Add(states.Select(s => s.NextDueAt?.ToUniversalTime()).ToArray());
+        Add(changeTimes.ToArray());
+        Add(ruleIds.ToArray());
+        Add(ruleOffsets);
+        Add(states.Select(s => s.FiredRuleIds.Count).ToArray());
+        await update.ExecuteNonQueryAsync(ct);
     }
-
-    static Task WriteAsync<T>(NpgsqlBinaryImporter copy, T? value, NpgsqlDbType type, CancellationToken ct) =>
-        value is null ? copy.WriteNullAsync(ct) : copy.WriteAsync(value, type, ct);
 
     /// The monitor's catalog event travels on another queue and may still be on its way: keep the result (once, however
     /// often it is redelivered) for the alert clock to evaluate when the monitor is known.
