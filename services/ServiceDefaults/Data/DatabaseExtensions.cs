@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,9 +20,10 @@ public static class DatabaseExtensions
     public static IHostApplicationBuilder AddSentinelDatabase<TDb>(this IHostApplicationBuilder builder, string schema)
         where TDb : DbContext
     {
+        string? connectionString = null; // the options are built per scope: parse the string once
         builder.Services.AddDbContext<TDb>((sp, options) =>
         {
-            var connectionString = WithDefaults(sp.GetRequiredService<IConfiguration>().GetConnectionString("Postgres")
+            connectionString ??= WithDefaults(sp.GetRequiredService<IConfiguration>().GetConnectionString("Postgres")
                 ?? DefaultConnectionString);
             options.UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history", schema));
         });
@@ -37,15 +39,12 @@ public static class DatabaseExtensions
     /// A connection string that sets Max Auto Prepare (0 turns it off) keeps its own value.
     public static string WithDefaults(string connectionString)
     {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        if (!Mentions(connectionString, "Max Auto Prepare", "MaxAutoPrepare"))
-            builder.MaxAutoPrepare = 128;
-        return builder.ConnectionString;
+        // The plain builder knows only the keys the string spells out (Npgsql's answers for every keyword it knows).
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (given.ContainsKey("Max Auto Prepare") || given.ContainsKey("MaxAutoPrepare"))
+            return connectionString;
+        return new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = 128 }.ConnectionString;
     }
-
-    static bool Mentions(string connectionString, params string[] keywords) =>
-        connectionString.Split(';').Select(part => part.Split('=', 2)[0].Trim())
-            .Any(key => keywords.Contains(key, StringComparer.OrdinalIgnoreCase));
 
     public static Task MigrateAsync<TDb>(IServiceProvider services, CancellationToken ct) where TDb : DbContext =>
         services.GetRequiredService<TDb>().Database.MigrateAsync(ct);
