@@ -1,3 +1,4 @@
+using MassTransit;
 using Sentinel.Gateway;
 using Sentinel.Gateway.Events;
 using Sentinel.Gateway.Heartbeats;
@@ -11,7 +12,7 @@ builder.AddSentinelDefaults();
 builder.AddSentinelDatabase<CatalogDb>(CatalogDb.Schema);
 builder.AddSentinelBus("Gateway", x =>
 {
-    x.AddConsumer<MonitorStatusChangedConsumer>();
+    x.AddConsumer<MonitorStatusChangedConsumer, MonitorStatusChangedConsumerDefinition>();
     x.AddLiveEvents();
     x.AddPingTargetEvictions();
 });

@@ -76,6 +76,26 @@ public sealed class HeartbeatPingTests
     }
 
     [Test]
+    public async Task The_writer_copies_new_pings_and_stores_only_the_new_ones_of_a_batch_with_stored_or_repeated_pings()
+    {
+        var (tenant, monitor) = (Guid.NewGuid(), Guid.NewGuid());
+        var first = Enumerable.Range(0, 10).Select(i => Ping(tenant, monitor, i)).ToList();
+        var fresh = Enumerable.Range(10, 5).Select(i => Ping(tenant, monitor, i)).ToList();
+        var repeated = Ping(tenant, monitor, 20);
+        await using var scope = Service.Services.CreateAsyncScope();
+        var writer = scope.ServiceProvider.GetRequiredService<HeartbeatPingWriter>();
+
+        Assert.That(await writer.WriteAsync(first, CancellationToken.None), Is.EqualTo(10));
+        Assert.That(await writer.WriteAsync([.. first.Take(3), .. fresh], CancellationToken.None), Is.EqualTo(5),
+            "three were stored before: the COPY fails on them and the batch goes again without them");
+        Assert.That(await writer.WriteAsync([repeated, repeated], CancellationToken.None), Is.EqualTo(1));
+        Assert.That(await writer.WriteAsync(first, CancellationToken.None), Is.EqualTo(0));
+        Assert.That(await StoredAsync(monitor), Is.EqualTo(16));
+        Assert.That((await PageAsync(tenant, monitor, "?limit=100")).Items.Select(p => p.PingId),
+            Is.EquivalentTo(first.Concat(fresh).Append(repeated).Select(p => p.PingId)));
+    }
+
+    [Test]
     public async Task The_cursor_pages_through_every_ping_exactly_once_newest_first()
     {
         var (tenant, monitor) = (Guid.NewGuid(), Guid.NewGuid());
