@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using Sentinel.Testing;
 
 namespace Sentinel.EndToEnd.Tests;
@@ -84,10 +83,5 @@ public sealed class SentinelSystem
     /// Each process's console output, kept next to the test results (logName tells a second replica's log apart).
     public static string LogPath(string logName) => Path.Combine(TestContext.CurrentContext.WorkDirectory, $"e2e-{logName}.log");
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => FreePorts.Next();
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Sentinel.Testing;
 
 namespace Sentinel.AlertEvaluation.Tests.RateLimiting;
 
@@ -50,12 +51,5 @@ public sealed class OwnRedis : IDisposable
 
     public void Dispose() => Stop();
 
-    static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
+    static int FreePort() => FreePorts.Next();
 }

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using Sentinel.EndToEnd.Tests;
 using Sentinel.Testing;
@@ -144,10 +143,5 @@ public sealed class FaultSystem : IAsyncDisposable
         await Database.DisposeAsync();
     }
 
-    static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    static int FreePort() => FreePorts.Next();
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using MassTransit;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -80,14 +79,7 @@ public sealed class StatusPageBrowserTests
             await owners.DisposeAsync();
     }
 
-    static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
+    static int FreePort() => FreePorts.Next();
 
     async Task<MonitorResponse> MonitorAsync(string name, string status)
     {
