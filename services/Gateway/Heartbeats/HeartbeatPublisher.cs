@@ -26,8 +26,15 @@ public sealed class HeartbeatPublisher(IBus bus, IConfiguration configuration, T
         "sentinel_heartbeat_batches_published_total", "HeartbeatsReceived batches the broker confirmed.");
     static readonly Counter Failures = Metrics.CreateCounter(
         "sentinel_heartbeat_publish_failures_total", "HeartbeatsReceived batches the broker refused or did not confirm in time.");
+    /// A ping's answer waits for both: first the batch filling and a publish slot, then the broker's confirm.
+    static readonly Histogram BatchWait = Metrics.CreateHistogram(
+        "sentinel_heartbeat_batch_wait_seconds", "A batch's first ping submitted → its publish started (linger and a free publish slot).",
+        new HistogramConfiguration { Buckets = [0.001, 0.0025, 0.005, 0.0075, 0.01, 0.015, 0.025, 0.05, 0.1, 0.25, 1] });
+    static readonly Histogram PublishTime = Metrics.CreateHistogram(
+        "sentinel_heartbeat_publish_seconds", "A HeartbeatsReceived batch's publish started → confirmed (or failed) by RabbitMQ.",
+        new HistogramConfiguration { Buckets = [0.001, 0.0025, 0.005, 0.0075, 0.01, 0.015, 0.025, 0.05, 0.1, 0.25, 1, 5] });
 
-    sealed record Pending(HeartbeatPing Ping, TaskCompletionSource<bool> Done);
+    sealed record Pending(HeartbeatPing Ping, TaskCompletionSource<bool> Done, long SubmittedAt);
 
     readonly int maxBatch = Math.Max(1, configuration.GetValue("Heartbeats:BatchSize", 500));
     readonly TimeSpan linger = TimeSpan.FromMilliseconds(configuration.GetValue("Heartbeats:BatchMilliseconds", 5.0));
@@ -44,7 +51,7 @@ public sealed class HeartbeatPublisher(IBus bus, IConfiguration configuration, T
     /// True once the broker confirmed the batch holding this ping; false when it could not be handed over.
     public Task<bool> SubmitAsync(HeartbeatPing ping)
     {
-        var pending = new Pending(ping, new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(ping, new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously), clock.GetTimestamp());
         if (!buffer.Writer.TryWrite(pending))
             return Task.FromResult(false);
         (ReceivedByKind.GetValueOrDefault(ping.Kind) ?? Received.WithLabels(ping.Kind)).Inc();
@@ -64,6 +71,8 @@ public sealed class HeartbeatPublisher(IBus bus, IConfiguration configuration, T
                 await Task.Delay(linger, clock, CancellationToken.None);
                 Drain(reader, batch);
             }
+            if (batch.Count == 0)
+                continue;
             await inFlight.WaitAsync(CancellationToken.None);
             _ = PublishAsync(batch);
         }
@@ -85,8 +94,10 @@ public sealed class HeartbeatPublisher(IBus bus, IConfiguration configuration, T
 
     async Task PublishAsync(List<Pending> batch)
     {
+        var started = clock.GetTimestamp();
         try
         {
+            BatchWait.Observe(clock.GetElapsedTime(batch[0].SubmittedAt, started).TotalSeconds);
             using var timeout = new CancellationTokenSource(publishTimeout, clock);
             var message = new HeartbeatsReceived(Guid.CreateVersion7(clock.GetUtcNow()), batch.Select(p => p.Ping).ToList());
             // Mandatory: a batch no queue is bound to would be confirmed and dropped; returned, it fails instead.
@@ -109,6 +120,7 @@ public sealed class HeartbeatPublisher(IBus bus, IConfiguration configuration, T
         }
         finally
         {
+            PublishTime.Observe(clock.GetElapsedTime(started).TotalSeconds);
             inFlight.Release();
         }
     }

@@ -109,6 +109,8 @@ public sealed class PingDeliveryTests
         Assert.That(metrics, Does.Contain("sentinel_heartbeat_pings_total{kind=\"log\"}"));
         Assert.That(metrics, Does.Match("sentinel_heartbeat_batches_published_total [1-9]"));
         Assert.That(metrics, Does.Contain("sentinel_heartbeat_publish_failures_total"));
+        Assert.That(metrics, Does.Match("sentinel_heartbeat_batch_wait_seconds_count [1-9]"));
+        Assert.That(metrics, Does.Match("sentinel_heartbeat_publish_seconds_count [1-9]"));
     }
 
     [Test]
