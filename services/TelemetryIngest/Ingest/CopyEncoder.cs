@@ -5,15 +5,18 @@ using Sentinel.Contracts;
 
 namespace Sentinel.TelemetryIngest.Ingest;
 
-/// Writes results in PostgreSQL's binary COPY format straight into a stream, in the column order of
-/// PingResultWriter.Columns. Npgsql's row-by-row importer resolves a converter and awaits once per field, which made
-/// the client side of a COPY cost more CPU than PostgreSQL's side of it; encoding the 11 fixed columns by hand into
-/// one pooled buffer costs a fraction of that. The format: https://www.postgresql.org/docs/current/sql-copy.html
+/// Writes rows in PostgreSQL's binary COPY format straight into a stream: results in the column order of
+/// PingResultWriter.Columns, heartbeat pings in that of HeartbeatPingWriter's COPY. Npgsql's row-by-row importer
+/// resolves a converter and awaits once per field, which made the client side of a COPY cost more CPU than
+/// PostgreSQL's side of it; encoding the columns by hand into one pooled buffer costs a fraction of that. The format:
+/// https://www.postgresql.org/docs/current/sql-copy.html
 static class CopyEncoder
 {
-    const int FieldCount = 11;
     const int BufferSize = 64 * 1024;
-    const int MaxFixedRowSize = 2 + 3 * (4 + 16) + 2 * (4 + 1) + (4 + 4) + (4 + 8) + 2 * (4 + 8) + 2 * 4;
+    const int ResultFields = 11;
+    const int MaxFixedResultSize = 2 + 3 * (4 + 16) + 2 * (4 + 1) + (4 + 4) + (4 + 8) + 2 * (4 + 8) + 2 * 4;
+    const int PingFields = 14;
+    const int MaxFixedPingSize = 2 + 4 * (4 + 16) + (4 + 8) + (4 + 1) + (4 + 4) + (4 + 8) + 6 * 4;
 
     /// The signature "PGCOPY\n\377\r\n\0", then no flags and no header extension.
     static ReadOnlySpan<byte> Header => [(byte)'P', (byte)'G', (byte)'C', (byte)'O', (byte)'P', (byte)'Y', (byte)'\n', 0xff, (byte)'\r', (byte)'\n', 0, 0, 0, 0, 0, 0, 0, 0, 0];
@@ -21,7 +24,17 @@ static class CopyEncoder
     /// Microseconds are counted from 2000-01-01 UTC in PostgreSQL's timestamptz.
     static readonly long PostgresEpochTicks = new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc).Ticks;
 
-    public static async Task WriteAsync(Stream stream, IEnumerable<MonitorChecked> results, CancellationToken ct)
+    delegate int RowSize<T>(T row);
+    delegate int RowEncoder<T>(Span<byte> span, T row);
+
+    public static Task WriteAsync(Stream stream, IEnumerable<MonitorChecked> results, CancellationToken ct) =>
+        WriteAsync(stream, results, ResultSize, EncodeResult, ct);
+
+    /// Text columns are written as given: the caller replaces what PostgreSQL's text cannot hold (NUL).
+    public static Task WriteAsync(Stream stream, IEnumerable<HeartbeatPing> pings, CancellationToken ct) =>
+        WriteAsync(stream, pings, PingSize, EncodePing, ct);
+
+    static async Task WriteAsync<T>(Stream stream, IEnumerable<T> rows, RowSize<T> maxSize, RowEncoder<T> encode, CancellationToken ct)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
@@ -29,10 +42,9 @@ static class CopyEncoder
             var at = 0;
             Header.CopyTo(buffer);
             at += Header.Length;
-            foreach (var r in results)
+            foreach (var row in rows)
             {
-                var location = string.IsNullOrEmpty(r.Location) ? null : r.Location;
-                var needed = MaxFixedRowSize + Utf8Length(r.Error) + Utf8Length(location);
+                var needed = maxSize(row);
                 if (at + needed > buffer.Length)
                 {
                     await stream.WriteAsync(buffer.AsMemory(0, at), ct);
@@ -43,7 +55,7 @@ static class CopyEncoder
                         buffer = ArrayPool<byte>.Shared.Rent(needed);
                     }
                 }
-                at += EncodeRow(buffer.AsSpan(at), r, location);
+                at += encode(buffer.AsSpan(at), row);
             }
             if (at + 2 > buffer.Length)
             {
@@ -60,33 +72,53 @@ static class CopyEncoder
         }
     }
 
+    static string? Location(MonitorChecked r) => string.IsNullOrEmpty(r.Location) ? null : r.Location;
+
+    static int ResultSize(MonitorChecked r) => MaxFixedResultSize + Utf8Length(r.Error) + Utf8Length(Location(r));
+
+    static int PingSize(HeartbeatPing p) => MaxFixedPingSize + Utf8Length(p.Kind) + Utf8Length(p.Method) + Utf8Length(p.SourceIp)
+        + Utf8Length(p.UserAgent) + Utf8Length(p.Body) + Utf8Length(p.Message);
+
     static int Utf8Length(string? text) => text is null ? 0 : Encoding.UTF8.GetByteCount(text);
 
-    static int EncodeRow(Span<byte> span, MonitorChecked r, string? location)
+    static int EncodeResult(Span<byte> span, MonitorChecked r)
     {
         var at = 0;
-        BinaryPrimitives.WriteInt16BigEndian(span, FieldCount);
+        BinaryPrimitives.WriteInt16BigEndian(span, ResultFields);
         at += 2;
         at += Uuid(span[at..], r.CheckId);
         at += Uuid(span[at..], r.MonitorId);
         at += Uuid(span[at..], r.TenantId);
         at += Bool(span[at..], r.Up);
-        if (r.StatusCode is { } status)
-        {
-            BinaryPrimitives.WriteInt32BigEndian(span[at..], 4);
-            BinaryPrimitives.WriteInt32BigEndian(span[(at + 4)..], status);
-            at += 8;
-        }
-        else
-            at += Null(span[at..]);
-        BinaryPrimitives.WriteInt32BigEndian(span[at..], 8);
-        BinaryPrimitives.WriteDoubleBigEndian(span[(at + 4)..], r.LatencyMs);
-        at += 12;
+        at += Int(span[at..], r.StatusCode);
+        at += Double(span[at..], r.LatencyMs);
         at += Text(span[at..], r.Error);
         at += Timestamp(span[at..], r.DueAt);
         at += Timestamp(span[at..], r.CheckedAt);
-        at += Text(span[at..], location);
+        at += Text(span[at..], Location(r));
         at += Bool(span[at..], r.Unknown);
+        return at;
+    }
+
+    static int EncodePing(Span<byte> span, HeartbeatPing p)
+    {
+        var at = 0;
+        BinaryPrimitives.WriteInt16BigEndian(span, PingFields);
+        at += 2;
+        at += Uuid(span[at..], p.PingId);
+        at += Uuid(span[at..], p.MonitorId);
+        at += Uuid(span[at..], p.TenantId);
+        at += Text(span[at..], p.Kind);
+        at += Timestamp(span[at..], p.ReceivedAt);
+        at += Text(span[at..], p.Method);
+        at += Text(span[at..], p.SourceIp);
+        at += Text(span[at..], p.UserAgent);
+        at += Text(span[at..], p.Body);
+        at += Bool(span[at..], p.BodyTruncated);
+        at += Int(span[at..], p.ExitStatus);
+        at += p.RunId is { } run ? Uuid(span[at..], run) : Null(span[at..]);
+        at += Text(span[at..], p.Message);
+        at += p.ReportedLatencyMs is { } latency ? Double(span[at..], latency) : Null(span[at..]);
         return at;
     }
 
@@ -102,6 +134,22 @@ static class CopyEncoder
         BinaryPrimitives.WriteInt32BigEndian(span, 1);
         span[4] = value ? (byte)1 : (byte)0;
         return 5;
+    }
+
+    static int Int(Span<byte> span, int? value)
+    {
+        if (value is not { } v)
+            return Null(span);
+        BinaryPrimitives.WriteInt32BigEndian(span, 4);
+        BinaryPrimitives.WriteInt32BigEndian(span[4..], v);
+        return 8;
+    }
+
+    static int Double(Span<byte> span, double value)
+    {
+        BinaryPrimitives.WriteInt32BigEndian(span, 8);
+        BinaryPrimitives.WriteDoubleBigEndian(span[4..], value);
+        return 12;
     }
 
     static int Null(Span<byte> span)
