@@ -183,6 +183,26 @@ snapshot() {
 }
 echo "warm-up drained in $(drain) s"
 
+# What the system costs with nothing to do: IDLE (10) seconds without pings, per process in % of one core. It is in the
+# per-ping figures below too (spread over the pings), so it tells fixed cost from the cost of pings.
+IDLE=${IDLE:-10}
+IDLE_BEFORE=$(snapshot)
+sleep "$IDLE"
+IDLE_AFTER=$(snapshot)
+python3 - "$IDLE_BEFORE" "$IDLE_AFTER" "$(getconf CLK_TCK)" "$IDLE" <<'PY'
+import sys
+def parse(text):
+    d = dict(kv.split("=") for kv in text.split())
+    pg = dict(x.split(":") for x in d.pop("PostgreSQL").split(",") if x)
+    return d, pg
+(before, pg_before), (after, pg_after) = parse(sys.argv[1]), parse(sys.argv[2])
+hz, seconds = int(sys.argv[3]), float(sys.argv[4])
+rows = [(k, int(after[k]) - int(before[k])) for k in before]
+rows.append(("PostgreSQL", sum(int(t) - int(pg_before.get(p, 0)) for p, t in pg_after.items())))
+print(f"idle for {seconds:g} s, CPU in % of one core: " + ", ".join(f"{k} {t / hz / seconds * 100:.1f}" for k, t in rows)
+      + f"; total {sum(t for _, t in rows) / hz / seconds * 100:.1f}")
+PY
+
 published() { rabbit -sf "$RABBIT/api/vhosts/$VHOST" | jq '.message_stats.publish // 0'; }
 STORED_BEFORE=$(sql "select count(*) from telemetry.heartbeat_pings")
 PUBLISHED_BEFORE=$(published)

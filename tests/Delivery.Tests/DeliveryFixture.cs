@@ -145,7 +145,8 @@ public sealed class DeliveryFixture
             builder.UseSetting("ConnectionStrings:Postgres", connectionString);
             builder.UseSetting("RabbitMq:VirtualHost", virtualHost);
             builder.UseSetting("RabbitMq:RetryLimit", "4");
-            builder.UseSetting("Outbox:PollMilliseconds", "50");
+            // Ten minutes: rows are relayed only because their commit woke the relay (OutboxNotifications).
+            builder.UseSetting("Outbox:PollMilliseconds", "600000");
             builder.UseSetting("Delivery:MaxAttempts", MaxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture));
             builder.UseSetting("Delivery:TimeoutSeconds", "1");
             builder.UseSetting("Delivery:SecretKey", SecretKey);

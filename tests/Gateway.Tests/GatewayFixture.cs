@@ -81,6 +81,7 @@ public sealed class GatewayFixture
             b.UseSetting("ConnectionStrings:Postgres", Db.ConnectionString);
             b.UseSetting("RabbitMq:VirtualHost", VirtualHost.Name);
             b.UseSetting("Outbox:PollMilliseconds", "3600000");
+            b.UseSetting("Outbox:Listen", "false"); // the tests read the rows the relay would publish and delete
             b.UseSetting("Gateway:BootstrapApiKey", BootstrapSecret);
             b.UseSetting("Services:AlertEvaluation", alertEvaluationUrl);
             b.UseSetting("Services:Delivery", alertEvaluationUrl);

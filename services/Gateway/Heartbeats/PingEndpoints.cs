@@ -124,8 +124,9 @@ public sealed class PingHandler(
     HeartbeatPing NewPing(HttpContext http, PingTarget target, string kind, string? body, bool truncated)
     {
         var userAgent = http.Request.Headers.UserAgent.ToString();
+        var now = clock.GetUtcNow();
         return new HeartbeatPing(
-            Guid.CreateVersion7(), target.MonitorId, target.TenantId, kind, clock.GetUtcNow(), http.Request.Method,
+            PingIds.New(now), target.MonitorId, target.TenantId, kind, now, http.Request.Method,
             SourceIp(http), userAgent.Length == 0 ? null : userAgent[..Math.Min(userAgent.Length, 500)], body, truncated);
     }
 

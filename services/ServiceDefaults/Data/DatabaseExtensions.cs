@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Reflection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,14 +37,18 @@ public static class DatabaseExtensions
     /// Npgsql prepares a statement on the server once it ran `Auto Prepare Min Usages` (5) times on a connection, for
     /// the `Max Auto Prepare` (128) most used. Off by default in Npgsql; without it every batch statement was parsed,
     /// analysed and planned again, a fifth of PostgreSQL's CPU with 10,000 heartbeats pinging (docs/benchmarks.md).
-    /// A connection string that sets Max Auto Prepare (0 turns it off) keeps its own value.
+    /// Connections also name their service (`Application Name`, e.g. Sentinel.Scheduler), so pg_stat_activity and
+    /// the server's logs tell which service a session belongs to. A connection string that sets either keeps its own.
     public static string WithDefaults(string connectionString)
     {
         // The plain builder knows only the keys the string spells out (Npgsql's answers for every keyword it knows).
         var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
-        if (given.ContainsKey("Max Auto Prepare") || given.ContainsKey("MaxAutoPrepare"))
-            return connectionString;
-        return new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = 128 }.ConnectionString;
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare"))
+            builder.MaxAutoPrepare = 128;
+        if (!given.ContainsKey("Application Name") && !given.ContainsKey("ApplicationName"))
+            builder.ApplicationName = Assembly.GetEntryAssembly()?.GetName().Name;
+        return builder.ConnectionString;
     }
 
     public static Task MigrateAsync<TDb>(IServiceProvider services, CancellationToken ct) where TDb : DbContext =>

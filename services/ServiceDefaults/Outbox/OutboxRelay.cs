@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using Prometheus;
 using Sentinel.ServiceDefaults.Messaging;
 
@@ -18,6 +19,8 @@ namespace Sentinel.ServiceDefaults.Outbox;
 /// awaited at a time capped a relay at a few hundred messages/s. The relay therefore starts the publishes of a batch
 /// in id order and keeps up to `Outbox:MaxInFlight` (100) of them waiting for their confirms at once, then deletes
 /// every confirmed row of the batch in one statement.
+/// Waking: a relay that polled every 100 ms cost each service a transaction ten times a second while idle; it now
+/// sleeps until a commit notifies it (ListenAsync), polling every `Outbox:PollMilliseconds` (1,000) only as a fallback.
 public sealed class OutboxRelay<TDb>(
     string schema,
     IServiceScopeFactory scopes,
@@ -35,10 +38,12 @@ public sealed class OutboxRelay<TDb>(
     readonly long lockKey = BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes($"sentinel-outbox:{schema}")), 0);
     readonly int batchSize = Math.Max(1, configuration.GetValue("Outbox:BatchSize", 1000));
     readonly int maxInFlight = Math.Max(1, configuration.GetValue("Outbox:MaxInFlight", 100));
+    readonly SemaphoreSlim wake = new(0, 1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var idle = TimeSpan.FromMilliseconds(configuration.GetValue("Outbox:PollMilliseconds", 100));
+        var idle = TimeSpan.FromMilliseconds(configuration.GetValue("Outbox:PollMilliseconds", 1000));
+        var listening = configuration.GetValue("Outbox:Listen", true) ? ListenAsync(stoppingToken) : Task.CompletedTask;
         while (!stoppingToken.IsCancellationRequested)
         {
             int relayed;
@@ -54,7 +59,67 @@ public sealed class OutboxRelay<TDb>(
                 await Task.Delay(TimeSpan.FromSeconds(1), clock, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
             if (relayed < batchSize)
-                await Task.Delay(idle, clock, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await SleepAsync(idle, stoppingToken);
+        }
+        await listening;
+    }
+
+    /// Wakes the relay whenever a transaction that inserted outbox rows commits (OutboxNotifications), on a connection
+    /// of its own outside the pool. The poll above stays as the safety net while this connection is down.
+    async Task ListenAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                string connectionString;
+                await using (var scope = scopes.CreateAsyncScope())
+                    connectionString = scope.ServiceProvider.GetRequiredService<TDb>().Database.GetConnectionString()!;
+                // Keepalives so a connection the server or network dropped is noticed and opened again.
+                var settings = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, KeepAlive = 30 };
+                await using var connection = new NpgsqlConnection(settings.ConnectionString);
+                connection.Notification += (_, _) => Wake();
+                await connection.OpenAsync(ct);
+                await using (var listen = new NpgsqlCommand($"listen {OutboxNotifications.Channel(schema)}", connection))
+                    await listen.ExecuteNonQueryAsync(ct);
+                Wake(); // rows may have committed while nobody listened
+                while (true)
+                    await connection.WaitAsync(ct);
+            }
+            catch (Exception ex) when (!ct.IsCancellationRequested)
+            {
+                log.LogWarning(ex, "Outbox relay for schema {Schema} is not listening for commits; polling until it is again", schema);
+                await Task.Delay(TimeSpan.FromSeconds(5), clock, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    async Task SleepAsync(TimeSpan idle, CancellationToken ct)
+    {
+        try
+        {
+            await wake.WaitAsync(idle, ct);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+    }
+
+    void Wake()
+    {
+        try
+        {
+            if (wake.CurrentCount == 0)
+                wake.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Woken already.
         }
     }
 
@@ -147,5 +212,11 @@ public sealed class OutboxRelay<TDb>(
                 window.Release();
             }
         }
+    }
+
+    public override void Dispose()
+    {
+        wake.Dispose();
+        base.Dispose();
     }
 }

@@ -1,3 +1,4 @@
+using System.Reflection;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Sentinel.ServiceDefaults.Data;
@@ -5,7 +6,7 @@ using static Sentinel.Delivery.Tests.DeliveryFixture;
 
 namespace Sentinel.Delivery.Tests.Data;
 
-/// The shared database setup (ServiceDefaults) turns on Npgsql's automatic preparation unless the connection string
+/// The shared database setup (ServiceDefaults) turns on Npgsql's automatic preparation and names the service unless the connection string
 /// says otherwise, so a statement a service repeats is planned once per connection.
 public sealed class ConnectionDefaultsTests
 {
@@ -20,6 +21,19 @@ public sealed class ConnectionDefaultsTests
             Assert.That(MaxAutoPrepare("Host=db;Database=sentinel"), Is.EqualTo(128));
             Assert.That(MaxAutoPrepare("Host=db;Database=sentinel;Max Auto Prepare=0"), Is.Zero, "explicitly off stays off");
             Assert.That(MaxAutoPrepare("Host=db;Database=sentinel;maxautoprepare=7"), Is.EqualTo(7));
+        });
+    }
+
+    [Test]
+    public void Connections_name_their_service_unless_the_connection_string_names_one()
+    {
+        static string? ApplicationName(string connectionString) =>
+            new NpgsqlConnectionStringBuilder(DatabaseExtensions.WithDefaults(connectionString)).ApplicationName;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ApplicationName("Host=db;Database=sentinel"), Is.EqualTo(Assembly.GetEntryAssembly()!.GetName().Name).And.Not.Empty);
+            Assert.That(ApplicationName("Host=db;Database=sentinel;Application Name=backup"), Is.EqualTo("backup"));
         });
     }
 

@@ -6,7 +6,8 @@ using static Sentinel.Delivery.Tests.DeliveryFixture;
 namespace Sentinel.Delivery.Tests.Outbox;
 
 /// The shared OutboxRelay (ServiceDefaults), driven through Delivery's own outbox table: many publishes in flight,
-/// confirmed rows deleted in one statement per batch, at least once.
+/// confirmed rows deleted in one statement per batch, at least once. The fixture's relay polls only every ten minutes,
+/// so every row here is relayed because its commit woke the relay.
 public sealed class OutboxRelayTests
 {
     static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
@@ -62,5 +63,28 @@ public sealed class OutboxRelayTests
             Assert.That(delivery!.Status, Is.EqualTo(DeliveryStatuses.Delivered));
             Assert.That(Receiver.RequestsTo(hook), Has.Count.EqualTo(1));
         });
+    }
+
+    [Test]
+    public async Task The_relay_listens_again_after_its_connection_is_dropped_and_wakes_on_the_next_commit()
+    {
+        const string listener = "select pid from pg_stat_activity where query = 'listen sentinel_outbox_delivery'";
+        await Poll.UntilAsync(() => Database.CountAsync($"select count(*) from ({listener}) l"), n => n >= 1, Timeout,
+            "the relay to listen for commits");
+        await Database.ExecuteAsync($"select pg_terminate_backend(pid) from ({listener}) l");
+
+        var incident = Guid.NewGuid();
+        await Database.ExecuteAsync($"""
+            insert into delivery.outbox (message_id, message_type, body, destination, created_at)
+            values (gen_random_uuid(), 'Sentinel.Contracts.NotificationDelivered',
+                jsonb_build_object('notificationId', gen_random_uuid(), 'channelId', gen_random_uuid(), 'incidentId', '{incident}',
+                    'tenantId', gen_random_uuid(), 'attempts', 1, 'deliveredAt', now()), null, now())
+            """);
+
+        // Committed while nobody listened: found by the round the relay runs when it listens again (within seconds).
+        await Poll.UntilAsync(
+            () => Task.FromResult(Bus.Published<NotificationDelivered>().Count(m => m.IncidentId == incident)),
+            n => n == 1, Timeout, "the row committed while the relay was not listening to be published");
+        Assert.That(await Database.CountAsync($"select count(*) from ({listener}) l"), Is.GreaterThanOrEqualTo(1), "listening again");
     }
 }

@@ -43,6 +43,7 @@ public sealed class StatusPageBrowserTests
             b.UseSetting("ConnectionStrings:Postgres", Db.ConnectionString);
             b.UseSetting("RabbitMq:VirtualHost", VirtualHost.Name);
             b.UseSetting("Outbox:PollMilliseconds", "3600000");
+            b.UseSetting("Outbox:Listen", "false"); // the tests read the rows the relay would publish and delete
             b.UseSetting("Services:TelemetryIngest", owners.Url);
             b.UseSetting("Services:AlertEvaluation", owners.Url);
             b.UseSetting("Services:Delivery", owners.Url);

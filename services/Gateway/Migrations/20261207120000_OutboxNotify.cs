@@ -1,0 +1,15 @@
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Sentinel.ServiceDefaults.Outbox;
+
+namespace Sentinel.Gateway.Migrations;
+
+/// The outbox relay wakes on commit (OutboxNotifications): no model change, only the trigger.
+[DbContext(typeof(CatalogDb))]
+[Migration("20261207120000_OutboxNotify")]
+public sealed class OutboxNotify : Migration
+{
+    protected override void Up(MigrationBuilder migrationBuilder) => migrationBuilder.AddOutboxNotifications(CatalogDb.Schema);
+
+    protected override void Down(MigrationBuilder migrationBuilder) => migrationBuilder.DropOutboxNotifications(CatalogDb.Schema);
+}
