@@ -94,8 +94,11 @@ for s in Gateway Scheduler AlertEvaluation TelemetryIngest Delivery; do
   (cd "$(dirname "$(dll $s)")" && timeout 120 dotnet "$(dll $s)" migrate >"$LOGS/$s.migrate.log" 2>&1) \
     || { echo "migrating $s failed:"; tail -20 "$LOGS/$s.migrate.log"; exit 1; }
 done
+# <Service>_ENV="NAME=value ...": extra environment for that service only (an experiment on one process).
 for s in "${SERVICES[@]}"; do
-  (cd "$(dirname "$(dll $s)")" && exec dotnet "$(dll $s)" --urls "http://127.0.0.1:${PORT[$s]}") >"$LOGS/$s.log" 2>&1 &
+  extra="${s}_ENV"
+  # shellcheck disable=SC2086 # word-split on purpose: NAME=value pairs
+  (cd "$(dirname "$(dll $s)")" && exec env ${!extra:-} dotnet "$(dll $s)" --urls "http://127.0.0.1:${PORT[$s]}") >"$LOGS/$s.log" 2>&1 &
   PID[$s]=$!
 done
 for s in "${SERVICES[@]}"; do

@@ -91,9 +91,9 @@ public sealed class OutboxRelay<TDb>(
                 log.LogWarning(ex, "Outbox relay for schema {Schema} is not listening for commits; polling until it is again", schema);
                 await Task.Delay(TimeSpan.FromSeconds(5), clock, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
-            catch (OperationCanceledException)
+            catch (Exception) when (ct.IsCancellationRequested)
             {
-                return;
+                return; // stopping: however the wait ended
             }
         }
     }
