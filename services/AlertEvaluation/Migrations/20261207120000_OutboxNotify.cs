@@ -7,9 +7,4 @@ namespace Sentinel.AlertEvaluation.Migrations;
 /// The outbox relay wakes on commit (OutboxNotifications): no model change, only the trigger.
 [DbContext(typeof(AlertingDb))]
 [Migration("20261207120000_OutboxNotify")]
-public sealed class OutboxNotify : Migration
-{
-    protected override void Up(MigrationBuilder migrationBuilder) => migrationBuilder.AddOutboxNotifications(AlertingDb.Schema);
-
-    protected override void Down(MigrationBuilder migrationBuilder) => migrationBuilder.DropOutboxNotifications(AlertingDb.Schema);
-}
+public sealed class OutboxNotify() : OutboxNotifyMigration(AlertingDb.Schema);

@@ -7,9 +7,4 @@ namespace Sentinel.Delivery.Migrations;
 /// The outbox relay wakes on commit (OutboxNotifications): no model change, only the trigger.
 [DbContext(typeof(DeliveryDb))]
 [Migration("20261207120000_OutboxNotify")]
-public sealed class OutboxNotify : Migration
-{
-    protected override void Up(MigrationBuilder migrationBuilder) => migrationBuilder.AddOutboxNotifications("delivery");
-
-    protected override void Down(MigrationBuilder migrationBuilder) => migrationBuilder.DropOutboxNotifications("delivery");
-}
+public sealed class OutboxNotify() : OutboxNotifyMigration("delivery");

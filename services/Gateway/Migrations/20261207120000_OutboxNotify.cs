@@ -7,9 +7,4 @@ namespace Sentinel.Gateway.Migrations;
 /// The outbox relay wakes on commit (OutboxNotifications): no model change, only the trigger.
 [DbContext(typeof(CatalogDb))]
 [Migration("20261207120000_OutboxNotify")]
-public sealed class OutboxNotify : Migration
-{
-    protected override void Up(MigrationBuilder migrationBuilder) => migrationBuilder.AddOutboxNotifications(CatalogDb.Schema);
-
-    protected override void Down(MigrationBuilder migrationBuilder) => migrationBuilder.DropOutboxNotifications(CatalogDb.Schema);
-}
+public sealed class OutboxNotify() : OutboxNotifyMigration(CatalogDb.Schema);

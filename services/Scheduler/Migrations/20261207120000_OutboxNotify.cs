@@ -7,9 +7,4 @@ namespace Sentinel.Scheduler.Migrations;
 /// The outbox relay wakes on commit (OutboxNotifications): no model change, only the trigger.
 [DbContext(typeof(SchedulerDb))]
 [Migration("20261207120000_OutboxNotify")]
-public sealed class OutboxNotify : Migration
-{
-    protected override void Up(MigrationBuilder migrationBuilder) => migrationBuilder.AddOutboxNotifications(SchedulerDb.Schema);
-
-    protected override void Down(MigrationBuilder migrationBuilder) => migrationBuilder.DropOutboxNotifications(SchedulerDb.Schema);
-}
+public sealed class OutboxNotify() : OutboxNotifyMigration(SchedulerDb.Schema);

@@ -24,3 +24,12 @@ public static class OutboxNotifications
         drop function if exists {schema}.outbox_notify();
         """);
 }
+
+/// The migration that installs the trigger in one service's schema; each service derives it once, with its DbContext
+/// and migration id (EF finds migrations per context by their attributes).
+public abstract class OutboxNotifyMigration(string schema) : Migration
+{
+    protected override void Up(MigrationBuilder migrationBuilder) => migrationBuilder.AddOutboxNotifications(schema);
+
+    protected override void Down(MigrationBuilder migrationBuilder) => migrationBuilder.DropOutboxNotifications(schema);
+}

@@ -7,9 +7,4 @@ namespace Sentinel.TelemetryIngest.Migrations;
 /// The outbox relay wakes on commit (OutboxNotifications): no model change, only the trigger.
 [DbContext(typeof(TelemetryDb))]
 [Migration("20261207120000_OutboxNotify")]
-public sealed class OutboxNotify : Migration
-{
-    protected override void Up(MigrationBuilder migrationBuilder) => migrationBuilder.AddOutboxNotifications(TelemetryDb.Schema);
-
-    protected override void Down(MigrationBuilder migrationBuilder) => migrationBuilder.DropOutboxNotifications(TelemetryDb.Schema);
-}
+public sealed class OutboxNotify() : OutboxNotifyMigration(TelemetryDb.Schema);
