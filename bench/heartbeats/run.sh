@@ -236,7 +236,7 @@ STORED=$(( $(sql "select count(*) from telemetry.heartbeat_pings") - STORED_BEFO
 OK=$(sed -n 's/.* ok=\([0-9]*\).*/\1/p' <<<"$RESULT")
 REQUESTS=$(sed -n 's/.*requests=\([0-9]*\).*/\1/p' <<<"$RESULT")
 echo "load at wrk's end: $LOAD_AFTER; queues empty ${DRAINED} s after wrk stopped"
-# Every message published into the vhost during the run (HeartbeatsReceived batches, plus the services' own few).
+# Every message published into the vhost during the run (HeartbeatsPacked batches, plus the services' own few).
 MESSAGES=$(( $(published) - PUBLISHED_BEFORE ))
 echo "messages published: $MESSAGES ($(( STORED / (MESSAGES > 0 ? MESSAGES : 1) )) pings per message)"
 echo "stored by Telemetry-Ingest: $STORED; answered 200: $OK; lost (200 but not stored): $(( OK > STORED ? OK - STORED : 0 ))"

@@ -38,14 +38,18 @@ public sealed record MonitorCheckedPacked(Guid BatchId, int Count, byte[] Result
 /// (depth limits, collision-resistant hashing).
 public static class PackedResults
 {
-    static readonly MessagePackSerializerOptions Options = MessagePackSerializerOptions.Standard
+    public static byte[] Pack(IReadOnlyList<MonitorChecked> results) =>
+        MessagePackSerializer.Serialize(results, PackedEncoding.Options);
+
+    public static MonitorChecked[] Unpack(ReadOnlyMemory<byte> packed) =>
+        MessagePackSerializer.Deserialize<MonitorChecked[]>(packed, PackedEncoding.Options);
+}
+
+/// The MessagePack options of every packed body (PackedResults, PackedPings): one encoding, described above.
+static class PackedEncoding
+{
+    internal static readonly MessagePackSerializerOptions Options = MessagePackSerializerOptions.Standard
         .WithResolver(ContractlessStandardResolver.Instance)
         .WithCompression(MessagePackCompression.Lz4BlockArray)
         .WithSecurity(MessagePackSecurity.UntrustedData);
-
-    public static byte[] Pack(IReadOnlyList<MonitorChecked> results) =>
-        MessagePackSerializer.Serialize(results, Options);
-
-    public static MonitorChecked[] Unpack(ReadOnlyMemory<byte> packed) =>
-        MessagePackSerializer.Deserialize<MonitorChecked[]>(packed, Options);
 }

@@ -4,14 +4,25 @@ using Sentinel.Contracts;
 namespace Sentinel.AlertEvaluation.Heartbeats;
 
 /// Pings arrive many to a message and messages are taken in batches, so a burst of pings costs a few transactions.
-/// One batch at a time per replica keeps a monitor's pings in queue order (a start before its finish).
-public sealed class HeartbeatsReceivedConsumer(HeartbeatEvaluation heartbeats) : IConsumer<Batch<HeartbeatsReceived>>
+/// One batch at a time per replica keeps a monitor's pings in queue order (a start before its finish). HeartbeatsPacked
+/// is what the Gateway publishes; HeartbeatsReceived (older producers) is the same pings, on the same queue.
+public sealed class HeartbeatsReceivedConsumer(HeartbeatEvaluation heartbeats) :
+    IConsumer<Batch<HeartbeatsReceived>>,
+    IConsumer<Batch<HeartbeatsPacked>>
 {
     public Task Consume(ConsumeContext<Batch<HeartbeatsReceived>> context)
     {
         var pings = new List<HeartbeatPing>();
         foreach (var message in context.Message)
             pings.AddRange(message.Message.Pings);
+        return heartbeats.ApplyPingsAsync(pings, context.CancellationToken);
+    }
+
+    public Task Consume(ConsumeContext<Batch<HeartbeatsPacked>> context)
+    {
+        var pings = new List<HeartbeatPing>();
+        foreach (var message in context.Message)
+            pings.AddRange(message.Message.Unpack());
         return heartbeats.ApplyPingsAsync(pings, context.CancellationToken);
     }
 }

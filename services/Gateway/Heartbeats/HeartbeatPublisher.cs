@@ -7,7 +7,7 @@ namespace Sentinel.Gateway.Heartbeats;
 
 /// Hands pings to RabbitMQ in batches: each request waits in a bounded buffer, a batch of up to
 /// `Heartbeats:BatchSize` (500) pings or whatever arrived within `Heartbeats:BatchMilliseconds` (5) is published as
-/// one HeartbeatsReceived, up to `Heartbeats:PublishesInFlight` (4) at a time, and a request learns the outcome only
+/// one HeartbeatsPacked, up to `Heartbeats:PublishesInFlight` (4) at a time, and a request learns the outcome only
 /// after the broker confirmed the batch (publisher confirms, mandatory routing). So "200 OK" always means "in a
 /// queue"; a refused, unroutable or timed-out (`Heartbeats:PublishTimeoutSeconds`, 5) publish, or a full buffer
 /// (`Heartbeats:BufferCapacity`, 50,000), answers false and the caller says 503. Not the catalog outbox: a
@@ -23,15 +23,15 @@ public sealed class HeartbeatPublisher(IBus bus, IConfiguration configuration, T
         HeartbeatPingKinds.Success, HeartbeatPingKinds.Start, HeartbeatPingKinds.Fail, HeartbeatPingKinds.Log,
     }.ToDictionary(k => k, k => Received.WithLabels(k));
     static readonly Counter Batches = Metrics.CreateCounter(
-        "sentinel_heartbeat_batches_published_total", "HeartbeatsReceived batches the broker confirmed.");
+        "sentinel_heartbeat_batches_published_total", "HeartbeatsPacked batches the broker confirmed.");
     static readonly Counter Failures = Metrics.CreateCounter(
-        "sentinel_heartbeat_publish_failures_total", "HeartbeatsReceived batches the broker refused or did not confirm in time.");
+        "sentinel_heartbeat_publish_failures_total", "HeartbeatsPacked batches the broker refused or did not confirm in time.");
     /// A ping's answer waits for both: first the batch filling and a publish slot, then the broker's confirm.
     static readonly Histogram BatchWait = Metrics.CreateHistogram(
         "sentinel_heartbeat_batch_wait_seconds", "A batch's first ping submitted → its publish started (linger and a free publish slot).",
         new HistogramConfiguration { Buckets = [0.001, 0.0025, 0.005, 0.0075, 0.01, 0.015, 0.025, 0.05, 0.1, 0.25, 1] });
     static readonly Histogram PublishTime = Metrics.CreateHistogram(
-        "sentinel_heartbeat_publish_seconds", "A HeartbeatsReceived batch's publish started → confirmed (or failed) by RabbitMQ.",
+        "sentinel_heartbeat_publish_seconds", "A HeartbeatsPacked batch's publish started → confirmed (or failed) by RabbitMQ.",
         new HistogramConfiguration { Buckets = [0.001, 0.0025, 0.005, 0.0075, 0.01, 0.015, 0.025, 0.05, 0.1, 0.25, 1, 5] });
 
     sealed record Pending(HeartbeatPing Ping, TaskCompletionSource<bool> Done, long SubmittedAt);
@@ -99,7 +99,7 @@ public sealed class HeartbeatPublisher(IBus bus, IConfiguration configuration, T
         {
             BatchWait.Observe(clock.GetElapsedTime(batch[0].SubmittedAt, started).TotalSeconds);
             using var timeout = new CancellationTokenSource(publishTimeout, clock);
-            var message = new HeartbeatsReceived(Guid.CreateVersion7(clock.GetUtcNow()), batch.Select(p => p.Ping).ToList());
+            var message = HeartbeatsPacked.Pack(Guid.CreateVersion7(clock.GetUtcNow()), batch.ConvertAll(p => p.Ping));
             // Mandatory: a batch no queue is bound to would be confirmed and dropped; returned, it fails instead.
             await bus.Publish(message, context =>
             {

@@ -6,12 +6,20 @@ namespace Sentinel.Scheduler.Heartbeats;
 /// Moves the deadlines of the heartbeats a batch of pings is about: the pings of up to 50 HeartbeatsReceived messages
 /// in one transaction (one locking read, one UPDATE). Pings of monitors not upserted yet are parked (EarlyPings)
 /// until they are; pings of deleted or other monitors are ignored; a redelivered batch finds every ping already
-/// applied.
-public sealed class HeartbeatsReceivedConsumer(SchedulerDb db, TimeProvider clock) : IConsumer<Batch<HeartbeatsReceived>>
+/// applied. HeartbeatsPacked is what the Gateway publishes; HeartbeatsReceived (older producers) is the same pings.
+public sealed class HeartbeatsReceivedConsumer(SchedulerDb db, TimeProvider clock) :
+    IConsumer<Batch<HeartbeatsReceived>>,
+    IConsumer<Batch<HeartbeatsPacked>>
 {
-    public async Task Consume(ConsumeContext<Batch<HeartbeatsReceived>> context)
+    public Task Consume(ConsumeContext<Batch<HeartbeatsReceived>> context) =>
+        ApplyAsync(context.Message.SelectMany(m => m.Message.Pings), context.CancellationToken);
+
+    public Task Consume(ConsumeContext<Batch<HeartbeatsPacked>> context) =>
+        ApplyAsync(context.Message.SelectMany(m => m.Message.Unpack()), context.CancellationToken);
+
+    async Task ApplyAsync(IEnumerable<HeartbeatPing> received, CancellationToken ct)
     {
-        var pings = context.Message.SelectMany(m => m.Message.Pings)
+        var pings = received
             .Where(p => p.Kind != HeartbeatPingKinds.Log)
             .OrderBy(p => p.ReceivedAt).ThenBy(p => p.PingId)
             .ToList();
@@ -19,9 +27,9 @@ public sealed class HeartbeatsReceivedConsumer(SchedulerDb db, TimeProvider cloc
             return;
 
         var now = clock.GetUtcNow();
-        await using var tx = await db.Database.BeginTransactionAsync(context.CancellationToken);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var heartbeats = await db.Heartbeats.LockForPingsAsync(
-            pings.Select(p => p.MonitorId).Distinct().Order().ToArray(), context.CancellationToken);
+            pings.Select(p => p.MonitorId).Distinct().Order().ToArray(), ct);
         var changed = new HashSet<Heartbeat>(ReferenceEqualityComparer.Instance);
         foreach (var ping in pings)
         {
@@ -29,10 +37,10 @@ public sealed class HeartbeatsReceivedConsumer(SchedulerDb db, TimeProvider cloc
                 && heartbeat.Apply(ping, now))
                 changed.Add(heartbeat);
         }
-        await db.ParkUnknownAsync(pings.Where(p => !heartbeats.ContainsKey(p.MonitorId)).ToList(), now, context.CancellationToken);
+        await db.ParkUnknownAsync(pings.Where(p => !heartbeats.ContainsKey(p.MonitorId)).ToList(), now, ct);
         if (changed.Count > 0)
-            await db.SavePingsAsync(changed, context.CancellationToken);
-        await tx.CommitAsync(context.CancellationToken);
+            await db.SavePingsAsync(changed, ct);
+        await tx.CommitAsync(ct);
     }
 }
 

@@ -5,15 +5,30 @@ namespace Sentinel.TelemetryIngest.Pings;
 
 /// Stores the pings of several HeartbeatsReceived messages with one COPY: at 10,000 pings/s the Gateway's batches
 /// are small (a few milliseconds of pings each), and one transaction per message would cost more than the rows.
-public sealed class HeartbeatsReceivedConsumer(HeartbeatPingWriter writer, ILogger<HeartbeatsReceivedConsumer> log)
-    : IConsumer<Batch<HeartbeatsReceived>>
+/// HeartbeatsPacked is what the Gateway publishes; HeartbeatsReceived (older producers) is the same pings.
+public sealed class HeartbeatsReceivedConsumer(HeartbeatPingWriter writer, ILogger<HeartbeatsReceivedConsumer> log) :
+    IConsumer<Batch<HeartbeatsReceived>>,
+    IConsumer<Batch<HeartbeatsPacked>>
 {
-    public async Task Consume(ConsumeContext<Batch<HeartbeatsReceived>> context)
+    public Task Consume(ConsumeContext<Batch<HeartbeatsReceived>> context)
     {
         var pings = new List<HeartbeatPing>();
         foreach (var message in context.Message)
             pings.AddRange(message.Message.Pings);
-        var inserted = await writer.WriteAsync(pings, context.CancellationToken);
+        return StoreAsync(pings, context.CancellationToken);
+    }
+
+    public Task Consume(ConsumeContext<Batch<HeartbeatsPacked>> context)
+    {
+        var pings = new List<HeartbeatPing>();
+        foreach (var message in context.Message)
+            pings.AddRange(message.Message.Unpack());
+        return StoreAsync(pings, context.CancellationToken);
+    }
+
+    async Task StoreAsync(List<HeartbeatPing> pings, CancellationToken ct)
+    {
+        var inserted = await writer.WriteAsync(pings, ct);
         PingMetrics.PingsReceived.Inc(pings.Count);
         PingMetrics.PingsStored.Inc(inserted);
         log.LogDebug("Stored {Inserted} new of {Count} heartbeat pings", inserted, pings.Count);

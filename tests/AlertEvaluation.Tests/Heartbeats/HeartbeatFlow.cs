@@ -59,7 +59,7 @@ public static class HeartbeatFlow
         new(Guid.NewGuid(), monitor, tenant, kind, at ?? Next(), "POST", "127.0.0.1", "curl/8", null, false, exit, rid);
 
     public static Task SendAsync(params HeartbeatPing[] pings) =>
-        AlertEvaluationHost.Bus.Publish(new HeartbeatsReceived(Guid.NewGuid(), pings));
+        AlertEvaluationHost.Bus.Publish(HeartbeatsPacked.Pack(Guid.NewGuid(), pings));
 
     public static async Task<string?> StatusAsync(Guid monitor)
     {

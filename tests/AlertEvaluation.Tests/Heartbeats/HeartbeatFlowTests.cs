@@ -327,9 +327,12 @@ public sealed class HeartbeatFlowTests
             n => n == 500, Alerting.Wait, "500 heartbeat copies");
 
         // Ten pings per monitor, 50 to a message as the Gateway batches them; the first ten messages arrive twice.
+        // Every fifth message is the older producers' HeartbeatsReceived, the rest HeartbeatsPacked: one queue, both.
         var t0 = Next(TimeSpan.FromMinutes(-5));
         var pings = Enumerable.Range(0, 5000).Select(i => Ping(monitors[i % 500], tenant, HeartbeatPingKinds.Success, t0.AddMilliseconds(i))).ToList();
-        var messages = pings.Chunk(50).Select(c => new HeartbeatsReceived(Guid.NewGuid(), c)).ToList();
+        var messages = pings.Chunk(50)
+            .Select((c, i) => i % 5 == 4 ? (object)new HeartbeatsReceived(Guid.NewGuid(), c) : HeartbeatsPacked.Pack(Guid.NewGuid(), c))
+            .ToList();
         var started = System.Diagnostics.Stopwatch.StartNew();
         foreach (var message in messages.Concat(messages.Take(10))) // in order, as one Gateway publishes its batches
             await AlertEvaluationHost.Bus.Publish(message);

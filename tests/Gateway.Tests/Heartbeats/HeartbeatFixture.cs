@@ -11,7 +11,7 @@ using static Sentinel.Gateway.Tests.GatewayFixture;
 namespace Sentinel.Gateway.Tests.Heartbeats;
 
 /// For the heartbeat tests: a Gateway wired to stand-in owners (Scheduler, Telemetry-Ingest, Alert-Evaluation), and
-/// a consumer of HeartbeatsReceived on its own queue in the test virtual host, so tests see exactly what the
+/// a consumer of HeartbeatsPacked on its own queue in the test virtual host, so tests see exactly what the
 /// Gateway published (the way the real consumers will).
 [SetUpFixture]
 public sealed class HeartbeatFixture
@@ -66,9 +66,10 @@ public sealed class HeartbeatFixture
                 h.Username(TestInfrastructure.RabbitUser);
                 h.Password(TestInfrastructure.RabbitPassword);
             });
-            cfg.ReceiveEndpoint(queue, e => e.Handler<HeartbeatsReceived>(context =>
+            // What the Gateway publishes is HeartbeatsPacked; the tests read its pings unpacked, as every consumer does.
+            cfg.ReceiveEndpoint(queue, e => e.Handler<HeartbeatsPacked>(context =>
             {
-                into.Enqueue(context.Message);
+                into.Enqueue(new HeartbeatsReceived(context.Message.BatchId, context.Message.Unpack()));
                 return Task.CompletedTask;
             }));
         });

@@ -55,7 +55,7 @@ public sealed class PingDeliveryTests
     [Test]
     public async Task A_batch_no_queue_is_bound_to_is_returned_by_the_broker_and_answered_503()
     {
-        // A virtual host where nothing consumes HeartbeatsReceived: confirmed-but-dropped must not read as stored.
+        // A virtual host where nothing consumes HeartbeatsPacked: confirmed-but-dropped must not read as stored.
         await using var vhost = await TestVirtualHost.CreateAsync("gateway_hb_unbound");
         await using var gateway = CreateFactory(Alerting.Url).WithWebHostBuilder(b => b.UseSetting("RabbitMq:VirtualHost", vhost.Name));
         var monitor = await CreateHeartbeatAsync(client: Client(gateway, BootstrapSecret));

@@ -10,7 +10,7 @@ using static Sentinel.Gateway.Tests.Heartbeats.HeartbeatFixture;
 
 namespace Sentinel.Gateway.Tests.Heartbeats;
 
-/// The public ping URLs end to end: request → classification → a HeartbeatsReceived batch confirmed by RabbitMQ
+/// The public ping URLs end to end: request → classification → a HeartbeatsPacked batch confirmed by RabbitMQ
 /// (observed on a queue of its own) → "OK".
 public sealed class PingEndpointTests
 {

@@ -38,7 +38,7 @@ public sealed class DeadlineLoopTests
     }
 
     Task PingAsync(params HeartbeatPing[] pings) =>
-        scheduler.PublishAndWaitAsync(new HeartbeatsReceived(Guid.NewGuid(), pings));
+        scheduler.PublishAndWaitAsync(HeartbeatsPacked.Pack(Guid.NewGuid(), pings));
 
     [Test]
     public async Task A_missed_deadline_is_published_once_within_a_second()

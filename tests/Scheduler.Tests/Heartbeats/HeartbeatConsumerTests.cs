@@ -51,7 +51,7 @@ public sealed class HeartbeatConsumerTests
     }
 
     Task PingAsync(params HeartbeatPing[] pings) =>
-        scheduler.PublishAndWaitAsync(new HeartbeatsReceived(Guid.NewGuid(), pings));
+        scheduler.PublishAndWaitAsync(HeartbeatsPacked.Pack(Guid.NewGuid(), pings));
 
     [Test]
     public async Task A_heartbeat_monitor_gets_a_new_row_that_follows_type_changes_and_deletion()
@@ -155,7 +155,7 @@ public sealed class HeartbeatConsumerTests
         await scheduler.PublishAndWaitAsync(Upserted(monitorId, 1, Period(60, 30)));
         var older = Success(monitorId, Now.AddTicks(1234567)); // sub-microsecond ticks: PostgreSQL cuts them
         var newer = Success(monitorId, Now.AddSeconds(10).AddTicks(7654321));
-        var batch = new HeartbeatsReceived(Guid.NewGuid(), [newer]);
+        var batch = new HeartbeatsReceived(Guid.NewGuid(), [newer]); // the older producers' shape, still consumed
 
         await scheduler.PublishAndWaitAsync(batch);
         var applied = await FindAsync(monitorId);

@@ -37,13 +37,13 @@ public sealed class HeartbeatHotUpdateTests
         const int pings = 20;
         var monitorId = Guid.NewGuid();
         await scheduler.PublishAndWaitAsync(Upserted(monitorId, 1, Period(60, 30)));
-        await scheduler.PublishAndWaitAsync(new HeartbeatsReceived(Guid.NewGuid(), [Success(monitorId, clock.GetUtcNow())]));
+        await scheduler.PublishAndWaitAsync(HeartbeatsPacked.Pack(Guid.NewGuid(), [Success(monitorId, clock.GetUtcNow())]));
 
         // One batch (one transaction, one UPDATE) per ping, each moving the deadline a second later.
         for (var i = 0; i < pings; i++)
         {
             clock.Advance(TimeSpan.FromSeconds(1));
-            await scheduler.PublishAndWaitAsync(new HeartbeatsReceived(Guid.NewGuid(), [Success(monitorId, clock.GetUtcNow())]));
+            await scheduler.PublishAndWaitAsync(HeartbeatsPacked.Pack(Guid.NewGuid(), [Success(monitorId, clock.GetUtcNow())]));
         }
 
         // The consumer's backends flush their statistics shortly after going idle (at most once a second each); every

@@ -61,7 +61,7 @@ public sealed class HeartbeatWakeUpTests
     }
 
     Task PingAsync(params HeartbeatPing[] pings) =>
-        scheduler.PublishAndWaitAsync(new HeartbeatsReceived(Guid.NewGuid(), pings));
+        scheduler.PublishAndWaitAsync(HeartbeatsPacked.Pack(Guid.NewGuid(), pings));
 
     [Test]
     public async Task A_ping_that_moves_the_deadline_later_leaves_the_wake_up_time_where_it_was()

@@ -51,7 +51,7 @@ public sealed class TwoSchedulersDeadlineTests
             n => n == monitorIds.Count, TimeSpan.FromSeconds(30), "every heartbeat upserted");
         var now = DateTimeOffset.UtcNow;
 
-        await bus.Publish(new HeartbeatsReceived(Guid.NewGuid(),
+        await bus.Publish(HeartbeatsPacked.Pack(Guid.NewGuid(),
             monitorIds.Select((id, i) => Success(id, now.AddMilliseconds(i * 10), tenantId: tenantId)).ToList()));
 
         await Poll.UntilAsync(

@@ -19,7 +19,7 @@ public sealed class HeartbeatPingTests
         new(Guid.NewGuid(), monitor, tenant, kind, Start.AddSeconds(second), "POST", "10.0.0.7", "curl/8.5", body, false);
 
     static Task PublishAsync(params IReadOnlyList<HeartbeatPing>[] batches) =>
-        Task.WhenAll(batches.Select(b => Service.Services.GetRequiredService<IBus>().Publish(new HeartbeatsReceived(Guid.NewGuid(), b))));
+        Task.WhenAll(batches.Select(b => Service.Services.GetRequiredService<IBus>().Publish(HeartbeatsPacked.Pack(Guid.NewGuid(), b))));
 
     static Task<long> StoredAsync(Guid monitor) =>
         Database.CountAsync($"select count(*) from telemetry.heartbeat_pings where monitor_id = '{monitor}'");
@@ -64,10 +64,11 @@ public sealed class HeartbeatPingTests
     {
         var (tenant, monitor) = (Guid.NewGuid(), Guid.NewGuid());
         var pings = Enumerable.Range(0, 20).Select(i => Ping(tenant, monitor, i)).ToList();
-        var batch = new HeartbeatsReceived(Guid.NewGuid(), pings);
+        var batch = HeartbeatsPacked.Pack(Guid.NewGuid(), pings);
         var bus = Service.Services.GetRequiredService<IBus>();
         await bus.Publish(batch);
         await bus.Publish(batch);
+        // The older producers' shape on the same queue: the repeated ping is still stored once.
         await bus.Publish(new HeartbeatsReceived(Guid.NewGuid(), [pings[3], Ping(tenant, monitor, 30)]));
 
         await Poll.UntilAsync(() => StoredAsync(monitor), n => n >= 21, Wait, "21 stored pings");
@@ -136,7 +137,7 @@ public sealed class HeartbeatPingTests
         var monitors = Enumerable.Range(0, 50).Select(_ => Guid.NewGuid()).ToArray();
         var pings = Enumerable.Range(0, 5000).Select(i => Ping(tenant, monitors[i % 50], i / 50)).ToList();
         // As the Gateway sends them: many messages of a few dozen pings; half of the messages arrive twice.
-        var messages = pings.Chunk(40).Select(c => new HeartbeatsReceived(Guid.NewGuid(), c)).ToList();
+        var messages = pings.Chunk(40).Select(c => HeartbeatsPacked.Pack(Guid.NewGuid(), c)).ToList();
         var bus = Service.Services.GetRequiredService<IBus>();
         await Task.WhenAll(messages.Concat(messages.Where((_, i) => i % 2 == 0)).Select(m => bus.Publish(m)));
 
