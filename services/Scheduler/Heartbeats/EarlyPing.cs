@@ -39,14 +39,19 @@ public static class EarlyPings
 {
     public static readonly TimeSpan KeepFor = TimeSpan.FromMinutes(10);
 
-    /// Parks pings of monitors this Scheduler has never heard of (no schedule row at all: a known monitor that is
-    /// deleted or not a heartbeat keeps ignoring them). A redelivered batch parks nothing twice.
+    /// Parks pings the caller found no heartbeat row for, unless their monitor is known and is not a heartbeat (a
+    /// schedule row and no heartbeat row: deleted, or another type), whose pings are ignored. A monitor whose schedule
+    /// and heartbeat rows were committed after the caller's locking read (its upsert raced this batch) is parked too:
+    /// the upsert did not see these pings, and AdoptAsync applies them. Both rows are read in one statement, so one
+    /// snapshot: the upsert writes them in one transaction. A redelivered batch parks nothing twice.
     public static async Task ParkUnknownAsync(this SchedulerDb db, IReadOnlyList<HeartbeatPing> pings, DateTimeOffset now, CancellationToken ct)
     {
         if (pings.Count == 0)
             return;
         var ids = pings.Select(p => p.MonitorId).Distinct().ToArray();
-        var known = await db.Schedules.Where(s => ids.Contains(s.MonitorId)).Select(s => s.MonitorId).ToListAsync(ct);
+        var known = await db.Schedules
+            .Where(s => ids.Contains(s.MonitorId) && !db.Heartbeats.Any(h => h.MonitorId == s.MonitorId))
+            .Select(s => s.MonitorId).ToListAsync(ct);
         var early = pings.Where(p => !known.Contains(p.MonitorId)).ToList();
         if (early.Count == 0)
             return;

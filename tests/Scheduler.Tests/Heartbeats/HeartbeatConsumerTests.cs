@@ -126,6 +126,40 @@ public sealed class HeartbeatConsumerTests
     }
 
     [Test]
+    public async Task A_ping_whose_heartbeat_was_committed_after_the_locking_read_is_parked_and_adopted_not_dropped()
+    {
+        var monitorId = Guid.NewGuid();
+        await scheduler.PublishAndWaitAsync(Upserted(monitorId, 1, Period(60, 30)));
+        var ping = Success(monitorId, Now);
+        await using var scope = scheduler.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SchedulerDb>();
+
+        // The consumer's locking read found no heartbeat row (the upsert had not committed); by the park query it had.
+        await db.ParkUnknownAsync([ping], Now, CancellationToken.None);
+        Assert.That(await db.EarlyPings.CountAsync(p => p.MonitorId == monitorId), Is.EqualTo(1), "parked, not dropped");
+        await db.AdoptAsync(Now, CancellationToken.None);
+
+        var heartbeat = await FindAsync(monitorId);
+        Assert.That(heartbeat!.State, Is.EqualTo(HeartbeatStates.Up));
+        Assert.That(heartbeat.NextDeadlineAt, Is.EqualTo(Now.AddSeconds(90)));
+    }
+
+    [Test]
+    public async Task A_ping_of_a_known_monitor_that_is_not_a_heartbeat_is_not_parked()
+    {
+        var monitorId = Guid.NewGuid();
+        await scheduler.PublishAndWaitAsync(Upserted(monitorId, 1, Period(60, 30)));
+        await scheduler.PublishAndWaitAsync(Catalog.Upserted(monitorId, 2));
+        await using var scope = scheduler.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SchedulerDb>();
+        Assert.That(await FindAsync(monitorId), Is.Null, "no heartbeat row for an http monitor");
+
+        await db.ParkUnknownAsync([Success(monitorId, Now)], Now, CancellationToken.None);
+
+        Assert.That(await db.EarlyPings.CountAsync(p => p.MonitorId == monitorId), Is.Zero);
+    }
+
+    [Test]
     public async Task An_early_ping_parked_while_its_monitor_was_being_created_is_adopted_by_the_deadline_loop()
     {
         var monitorId = Guid.NewGuid();
