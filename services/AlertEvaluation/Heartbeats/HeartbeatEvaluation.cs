@@ -21,8 +21,11 @@ public sealed class HeartbeatEvaluation(AlertingDb db, ResultEvaluation evaluati
         pings = await ApplySteadyPingsAsync(pings, ct);
         if (pings.Count == 0)
             return;
-        var monitors = await LiveHeartbeatsAsync(pings.Select(p => p.MonitorId), ct);
-        await ParkEarlyPingsAsync(pings.Where(p => !monitors.ContainsKey(p.MonitorId)).ToList(), ct);
+        // One read decides both: a monitor whose copy commits between two reads would otherwise be taken for
+        // unknown by the first and known by the second, its ping neither evaluated nor parked.
+        var copies = await CopiesAsync(pings.Select(p => p.MonitorId), ct);
+        var monitors = copies.Values.Where(IsLiveHeartbeat).ToDictionary(m => m.MonitorId);
+        await ParkEarlyPingsAsync(pings.Where(p => !copies.ContainsKey(p.MonitorId)).ToList(), ct);
         var live = pings.Where(p => monitors.ContainsKey(p.MonitorId))
             .OrderBy(p => p.ReceivedAt).ThenBy(p => p.PingId).ToList();
         if (live.Count == 0)
@@ -142,7 +145,8 @@ public sealed class HeartbeatEvaluation(AlertingDb db, ResultEvaluation evaluati
 
     public async Task ApplyMissesAsync(IReadOnlyList<HeartbeatDeadlineMissed> misses, CancellationToken ct)
     {
-        var monitors = await LiveHeartbeatsAsync(misses.Select(m => m.MonitorId), ct);
+        var monitors = (await CopiesAsync(misses.Select(m => m.MonitorId), ct)).Values.Where(IsLiveHeartbeat)
+            .ToDictionary(m => m.MonitorId);
         var live = misses.Where(m => monitors.ContainsKey(m.MonitorId)).ToList();
         if (live.Count == 0)
             return;
@@ -163,13 +167,10 @@ public sealed class HeartbeatEvaluation(AlertingDb db, ResultEvaluation evaluati
     /// A monitor's first pings can overtake its MonitorUpserted (a job pinging right after it was created, or the very
     /// ping that auto-provisioned it with ?create=1). Their up/down travels as a plain result, which the evaluation
     /// parks until the monitor is known; runs and duration conditions need the monitor and start from the next ping.
+    /// The caller passes only pings of monitors it has no copy of.
     async Task ParkEarlyPingsAsync(List<HeartbeatPing> pings, CancellationToken ct)
     {
-        if (pings.Count == 0)
-            return;
-        var ids = pings.Select(p => p.MonitorId).Distinct().ToArray();
-        var known = await db.Monitors.AsNoTracking().Where(m => ids.Contains(m.MonitorId)).Select(m => m.MonitorId).ToListAsync(ct);
-        var early = pings.Where(p => !known.Contains(p.MonitorId))
+        var early = pings
             .Select(p => HeartbeatResults.ForPing(p, finished: null, conditions: []))
             .OfType<MonitorChecked>()
             .ToList();
@@ -177,13 +178,13 @@ public sealed class HeartbeatEvaluation(AlertingDb db, ResultEvaluation evaluati
             await evaluation.ApplyAsync(early, replayingParked: false, ct);
     }
 
-    async Task<Dictionary<Guid, MonitorCopy>> LiveHeartbeatsAsync(IEnumerable<Guid> monitorIds, CancellationToken ct)
+    async Task<Dictionary<Guid, MonitorCopy>> CopiesAsync(IEnumerable<Guid> monitorIds, CancellationToken ct)
     {
         var ids = monitorIds.Distinct().ToArray();
-        return await db.Monitors.AsNoTracking()
-            .Where(m => ids.Contains(m.MonitorId) && m.Type == HeartbeatType && !m.Deleted && !m.Paused)
-            .ToDictionaryAsync(m => m.MonitorId, ct);
+        return await db.Monitors.AsNoTracking().Where(m => ids.Contains(m.MonitorId)).ToDictionaryAsync(m => m.MonitorId, ct);
     }
+
+    static bool IsLiveHeartbeat(MonitorCopy monitor) => monitor.Type == HeartbeatType && !monitor.Deleted && !monitor.Paused;
 
     /// The open runs of the pinged monitors, and the runs these very pings opened or closed before (a redelivery).
     async Task<List<HeartbeatRun>> LoadRunsAsync(List<HeartbeatPing> pings, CancellationToken ct)

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Net;
 using Sentinel.AlertEvaluation.Heartbeats;
 using Sentinel.Contracts;
@@ -181,6 +182,23 @@ public sealed class HeartbeatFlowTests
         var opened = await OpenedAsync(monitor);
         Assert.That(opened.Single().Error, Is.EqualTo("exit status 2"));
         Assert.That(await UntilStatusAsync(monitor, MonitorStatuses.Down), Is.EqualTo(MonitorStatuses.Down));
+    }
+
+    [Test]
+    public async Task A_ping_whose_monitor_arrives_while_the_batch_reads_the_monitors_is_not_lost()
+    {
+        var (monitor, tenant, channel) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        // The monitor's copy commits right after the batch's read of the monitors: the race a ping batch and the
+        // monitor's upsert run when a job pings right after the monitor was created.
+        using var race = CommandHook.After(
+            command => command.CommandText.Contains("alerting.monitors")
+                && command.Parameters.Cast<DbParameter>().Any(p => p.Value is Guid[] ids && ids.Contains(monitor)),
+            () => Alerting.PublishMonitorAsync(Heartbeat(monitor, tenant, channel)).GetAwaiter().GetResult());
+
+        await SendAsync(Ping(monitor, tenant, HeartbeatPingKinds.Success));
+
+        Assert.That(await UntilStatusAsync(monitor, MonitorStatuses.Up), Is.EqualTo(MonitorStatuses.Up));
+        Assert.That(race.Fired, Is.True, "the monitor arrived in the middle of the batch");
     }
 
     [Test]
