@@ -59,10 +59,13 @@ public sealed class HeartbeatsReceivedConsumerDefinition : ConsumerDefinition<He
     {
         // One batch at a time: concurrent transactions locking overlapping heartbeats (10,000 monitors pinged at
         // random) waited on each other's row locks; one at a time, each message costs a share of one transaction.
+        // 50 ms, not 20: at thousands of pings a second a batch then holds a few messages instead of one or two, for
+        // less CPU per ping (docs/benchmarks.md); a ping's answer does not wait for it, and the deadline loop
+        // gives a ping 200 ms (Heartbeats:SettleMilliseconds) to land.
         endpoint.PrefetchCount = MessagesPerBatch * 2;
         consumer.Options<BatchOptions>(o => o
             .SetMessageLimit(MessagesPerBatch)
-            .SetTimeLimit(TimeSpan.FromMilliseconds(20))
+            .SetTimeLimit(TimeSpan.FromMilliseconds(50))
             .SetConcurrencyLimit(1));
     }
 }
