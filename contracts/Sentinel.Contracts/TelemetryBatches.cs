@@ -45,7 +45,7 @@ public static class PackedResults
         MessagePackSerializer.Deserialize<MonitorChecked[]>(packed, PackedEncoding.Options);
 }
 
-/// The MessagePack options of every packed body (PackedResults, PackedPings): one encoding, described above.
+/// The MessagePack options of every packed body (MonitorCheckedPacked, HeartbeatsPacked): one encoding, described above.
 static class PackedEncoding
 {
     internal static readonly MessagePackSerializerOptions Options = MessagePackSerializerOptions.Standard

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
@@ -180,6 +181,42 @@ public sealed class Heartbeat
     /// open_runs as stored (the deadline loop writes it in bulk, outside EF).
     public static string SerializeRuns(IReadOnlyList<OpenRun> runs) => JsonSerializer.Serialize(runs, JsonSerializerOptions.Web);
 
+    /// The columns FromRow reads, in its order; the rest (version, resumed_at) no ping reads or writes.
+    internal const string PingColumns = """
+        monitor_id, tenant_id, period_seconds, schedule, time_zone, grace_seconds, manual_resume, paused, state,
+        last_ping_at, last_ping_id, last_ping_kind, last_success_at, expected_at, open_runs::text, deadline_at,
+        deadline_reason, wake_at, updated_at
+        """;
+
+    /// A row read with PingColumns: what a batch of pings needs, without EF's materialization (at thousands of
+    /// pings a second it was a sixth of the Scheduler's CPU). Written back by SavePingsAsync, never by EF.
+    internal static Heartbeat FromRow(DbDataReader r) => new()
+    {
+        MonitorId = r.GetGuid(0),
+        TenantId = r.GetGuid(1),
+        PeriodSeconds = r.IsDBNull(2) ? null : r.GetInt32(2),
+        Schedule = r.IsDBNull(3) ? null : r.GetString(3),
+        TimeZone = r.IsDBNull(4) ? null : r.GetString(4),
+        GraceSeconds = r.GetInt32(5),
+        ManualResume = r.GetBoolean(6),
+        Paused = r.GetBoolean(7),
+        State = r.GetString(8),
+        LastPingAt = r.IsDBNull(9) ? null : r.GetFieldValue<DateTimeOffset>(9),
+        LastPingId = r.IsDBNull(10) ? null : r.GetGuid(10),
+        LastPingKind = r.IsDBNull(11) ? null : r.GetString(11),
+        LastSuccessAt = r.IsDBNull(12) ? null : r.GetFieldValue<DateTimeOffset>(12),
+        ExpectedAt = r.IsDBNull(13) ? null : r.GetFieldValue<DateTimeOffset>(13),
+        OpenRuns = DeserializeRuns(r.GetString(14)),
+        NextDeadlineAt = r.IsDBNull(15) ? null : r.GetFieldValue<DateTimeOffset>(15),
+        DeadlineReason = r.IsDBNull(16) ? null : r.GetString(16),
+        WakeAt = r.IsDBNull(17) ? null : r.GetFieldValue<DateTimeOffset>(17),
+        UpdatedAt = r.GetFieldValue<DateTimeOffset>(18),
+    };
+
+    /// The common case, no run open, without a JSON parse.
+    static IReadOnlyList<OpenRun> DeserializeRuns(string json) =>
+        json == "[]" ? [] : JsonSerializer.Deserialize<List<OpenRun>>(json, JsonSerializerOptions.Web) ?? [];
+
     internal static void Configure(EntityTypeBuilder<Heartbeat> e)
     {
         e.ToTable("heartbeats");
@@ -202,7 +239,7 @@ public sealed class Heartbeat
         e.Property(h => h.OpenRuns).HasColumnName("open_runs").HasColumnType("jsonb").HasDefaultValueSql("'[]'::jsonb")
             .HasConversion(
                 runs => SerializeRuns(runs),
-                json => JsonSerializer.Deserialize<List<OpenRun>>(json, JsonSerializerOptions.Web) ?? new List<OpenRun>(),
+                json => DeserializeRuns(json),
                 new ValueComparer<IReadOnlyList<OpenRun>>(
                     (a, b) => a!.SequenceEqual(b!),
                     runs => runs.Aggregate(0, (hash, run) => HashCode.Combine(hash, run)),

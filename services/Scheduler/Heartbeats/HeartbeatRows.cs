@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
 using Sentinel.Contracts;
 using Sentinel.Scheduler.Schedules;
 
@@ -15,14 +17,25 @@ static class HeartbeatRows
         return rows.ToDictionary(h => h.MonitorId);
     }
 
-    /// The same rows, untracked, for a batch of pings: they are written back by SavePingsAsync in one statement.
-    public static async Task<Dictionary<Guid, Heartbeat>> LockForPingsAsync(this DbSet<Heartbeat> heartbeats, Guid[] monitorIds, CancellationToken ct)
+    /// The same rows, untracked and read without EF, for a batch of pings (in the caller's transaction): they are
+    /// written back by SavePingsAsync in one statement.
+    public static async Task<Dictionary<Guid, Heartbeat>> LockForPingsAsync(this SchedulerDb db, Guid[] monitorIds, CancellationToken ct)
     {
-        var rows = await heartbeats
-            .FromSql($"select * from scheduler.heartbeats where monitor_id = any({monitorIds}) order by monitor_id for update")
-            .AsNoTracking()
-            .ToListAsync(ct);
-        return rows.ToDictionary(h => h.MonitorId);
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await using var read = new NpgsqlCommand(
+            $"select {Heartbeat.PingColumns} from scheduler.heartbeats where monitor_id = any($1) order by monitor_id for update",
+            connection, (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction())
+        {
+            Parameters = { new NpgsqlParameter { Value = monitorIds } },
+        };
+        var rows = new Dictionary<Guid, Heartbeat>(monitorIds.Length);
+        await using var reader = await read.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var heartbeat = Heartbeat.FromRow(reader);
+            rows[heartbeat.MonitorId] = heartbeat;
+        }
+        return rows;
     }
 
     /// Writes back what pings change, for the whole batch in one UPDATE (not one per heartbeat: pings arrive by

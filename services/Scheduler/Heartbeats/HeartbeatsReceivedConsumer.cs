@@ -28,7 +28,7 @@ public sealed class HeartbeatsReceivedConsumer(SchedulerDb db, TimeProvider cloc
 
         var now = clock.GetUtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var heartbeats = await db.Heartbeats.LockForPingsAsync(
+        var heartbeats = await db.LockForPingsAsync(
             pings.Select(p => p.MonitorId).Distinct().Order().ToArray(), ct);
         var changed = new HashSet<Heartbeat>(ReferenceEqualityComparer.Instance);
         foreach (var ping in pings)

@@ -183,6 +183,44 @@ public sealed class HeartbeatConsumerTests
     }
 
     [Test]
+    public async Task A_batch_reads_the_rows_as_EF_does()
+    {
+        var (cron, fresh) = (Guid.NewGuid(), Guid.NewGuid());
+        await scheduler.PublishAndWaitAsync(Upserted(cron, 1, Cron("0 2 * * *", "Europe/Berlin", 600)));
+        await scheduler.PublishAndWaitAsync(Upserted(fresh, 1, Period(60, 30, manualResume: true)));
+        await PingAsync(Success(cron, Now.AddTicks(1234567)), Start(cron, Now.AddSeconds(1), runId: Guid.NewGuid()), Start(cron, Now.AddSeconds(2)));
+
+        await using var scope = scheduler.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SchedulerDb>();
+        await using var tx = await db.Database.BeginTransactionAsync();
+        var raw = await db.LockForPingsAsync([cron, fresh], CancellationToken.None);
+
+        Assert.That(raw.Keys, Is.EquivalentTo(new[] { cron, fresh }));
+        foreach (var id in new[] { cron, fresh })
+        {
+            var expected = (await FindAsync(id))!;
+            var actual = raw[id];
+            Assert.That(
+                new object?[]
+                {
+                    actual.TenantId, actual.PeriodSeconds, actual.Schedule, actual.TimeZone, actual.GraceSeconds, actual.ManualResume,
+                    actual.Paused, actual.State, actual.LastPingAt, actual.LastPingId, actual.LastPingKind, actual.LastSuccessAt,
+                    actual.ExpectedAt, actual.NextDeadlineAt, actual.DeadlineReason, actual.WakeAt, actual.UpdatedAt,
+                },
+                Is.EqualTo(new object?[]
+                {
+                    expected.TenantId, expected.PeriodSeconds, expected.Schedule, expected.TimeZone, expected.GraceSeconds, expected.ManualResume,
+                    expected.Paused, expected.State, expected.LastPingAt, expected.LastPingId, expected.LastPingKind, expected.LastSuccessAt,
+                    expected.ExpectedAt, expected.NextDeadlineAt, expected.DeadlineReason, expected.WakeAt, expected.UpdatedAt,
+                }), $"heartbeat {id}");
+            Assert.That(actual.OpenRuns, Is.EqualTo(expected.OpenRuns));
+        }
+        Assert.That(raw[cron].OpenRuns, Has.Count.EqualTo(2), "both runs open");
+        Assert.That(raw[cron].LastSuccessAt, Is.Not.Null);
+        Assert.That(raw[fresh].State, Is.EqualTo(HeartbeatStates.New));
+    }
+
+    [Test]
     public async Task A_redelivered_batch_or_an_older_ping_changes_nothing()
     {
         var monitorId = Guid.NewGuid();
