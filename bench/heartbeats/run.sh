@@ -54,7 +54,9 @@ declare -A PID PORT
 cleanup() {
   for s in "${SERVICES[@]}"; do [ -n "${PID[$s]:-}" ] && kill "${PID[$s]}" 2>/dev/null || true; done
   for s in "${SERVICES[@]}"; do [ -n "${PID[$s]:-}" ] && timeout 40 tail --pid="${PID[$s]}" -f /dev/null || true; done
-  psql -h "$PG_HOST" -U "$PG_USER" -d sentinel -qc "drop database if exists $DB with (force)" >/dev/null 2>&1 || true
+  # KEEP_DB=1 keeps the database for a look afterwards (EXPLAIN, pg_stat_user_tables); drop it by hand.
+  [ "${KEEP_DB:-0}" = 1 ] && echo "kept database $DB" \
+    || psql -h "$PG_HOST" -U "$PG_USER" -d sentinel -qc "drop database if exists $DB with (force)" >/dev/null 2>&1 || true
   rabbit -s -o /dev/null -X DELETE "$RABBIT/api/vhosts/$VHOST" || true
 }
 trap cleanup EXIT
